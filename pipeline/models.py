@@ -1,0 +1,162 @@
+"""The plain records that the stages pass along: statute → provision → power → entry.
+
+Every record is a frozen dataclass so that a stage cannot change what an earlier
+stage produced; `to_dict` gives the JSON form that the schemas in
+`pipeline/schemas/` describe.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Level = Literal["error", "warning"]
+Format = Literal["markdown", "text", "docx"]
+Status = Literal["in_force", "amended", "repealed"]
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A problem found in an input file, located so that a person can open the file at it."""
+
+    path: str
+    line: int | None
+    level: Level
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line is not None else self.path
+        return f"{where}: {self.level}: {self.message}"
+
+
+class StatuteError(Exception):
+    """An input that cannot be read at all; carries the diagnostic that says where and why."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(str(diagnostic))
+        self.diagnostic = diagnostic
+
+
+@dataclass(frozen=True)
+class Source:
+    """A decoded input file.
+
+    `text` is the original text (the file's characters, BOM excluded; for .docx the
+    paragraphs joined by newlines); every offset in every record points into it.
+    `simplified` is the same text in simplified script, character for character of
+    the same length, so that analysis runs on it while offsets stay valid.
+    """
+
+    path: str
+    text: str
+    simplified: str
+    encoding: str
+    format: Format
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+
+@dataclass(frozen=True)
+class HistoryEvent:
+    """One line of a statute's legislative history (adopted, amended, revised, effective)."""
+
+    text: str
+    date: str | None
+    kind: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Header:
+    """What a statute says about itself before its first article."""
+
+    title: str
+    subtitle: str | None = None
+    history: tuple[HistoryEvent, ...] = ()
+    published: str | None = None
+    effective: str | None = None
+
+
+@dataclass(frozen=True)
+class Item:
+    """A 项 （一） of a 款, or a 目 1. of a 项; `subitems` holds the 目 of a 项."""
+
+    label: str
+    number: int | None
+    text: str
+    start: int
+    end: int
+    subitems: tuple[Item, ...] = ()
+
+
+@dataclass(frozen=True)
+class Provision:
+    """One 款 with its 项: the unit that is classified, cited and reviewed.
+
+    `text` is `original[start:end]`: the 款 from its first character after the
+    article label through its last item, with the line breaks between them.
+    """
+
+    source: str
+    title: str
+    article: int
+    article_label: str
+    paragraph: int
+    citation: str
+    chapters: tuple[str, ...]
+    items: tuple[Item, ...]
+    text: str
+    start: int
+    end: int
+    line: int
+    text_simplified: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        record = asdict(self)
+        record["chapters"] = list(self.chapters)
+        if self.text_simplified is None:
+            del record["text_simplified"]
+        return record
+
+
+@dataclass(frozen=True)
+class Statute:
+    """A statute read from one file: its header, its provisions in document order, and what went wrong."""
+
+    source: Source
+    header: Header
+    provisions: tuple[Provision, ...]
+    diagnostics: tuple[Diagnostic, ...] = field(default=())
+
+    @property
+    def title(self) -> str:
+        return self.header.title
+
+
+@dataclass(frozen=True)
+class RegistryEntry:
+    """One version of one statute, as the corpus metadata and the file's own header describe it.
+
+    `versions` lists the ids of every version of this title, oldest first, so that
+    a chain can be followed from any member; `successor` is the next version or,
+    for a repealed statute, the statute that repealed it.
+    """
+
+    id: str
+    title: str
+    short_title: str
+    level: str
+    status: Status
+    expired: bool
+    path: str | None
+    subtitle: str | None = None
+    issuer: str | None = None
+    published: str | None = None
+    effective: str | None = None
+    category: str | None = None
+    versions: tuple[str, ...] = ()
+    successor: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        record = asdict(self)
+        record["versions"] = list(self.versions)
+        return record

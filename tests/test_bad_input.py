@@ -1,0 +1,80 @@
+"""Bad input gets a clear message naming the file and the line, and never a crash."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import statute
+
+from pipeline.lines import to_chinese
+from pipeline.models import StatuteError
+from pipeline.segment import read_statute
+
+FIRE_LAW = "行政法/消防法(2021-04-29).md"
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.md"
+    empty.touch()
+    with pytest.raises(StatuteError, match=r"empty\.md: error: file is empty"):
+        read_statute(empty)
+
+
+def test_binary_file_names_the_line_of_its_first_binary_byte(tmp_path: Path) -> None:
+    picture = tmp_path / "scan.txt"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00\x01\x02" * 200)
+    with pytest.raises(StatuteError) as raised:
+        read_statute(picture)
+    assert raised.value.diagnostic.line == 2
+    assert str(raised.value).startswith(f"{picture}:2: error: binary content")
+
+
+def test_file_with_no_articles(tmp_path: Path) -> None:
+    notice = tmp_path / "通知.txt"
+    notice.write_text("关于做好有关工作的通知\n各有关单位：\n请认真贯彻执行。\n", encoding="utf-8")
+    with pytest.raises(StatuteError, match=r"通知\.txt: error: no article \(第…条\) found in 4 line"):
+        read_statute(notice)
+
+
+def test_duplicate_and_skipped_articles_are_warned_with_their_lines(tmp_path: Path) -> None:
+    text = statute(FIRE_LAW).read_text(encoding="utf-8")
+    damaged = text.replace("第十一条 ", "第十条 ", 1).replace("第二十条 ", "第二十二条 ", 1)
+    path = tmp_path / "damaged.md"
+    path.write_text(damaged, encoding="utf-8")
+    first, second = [n for n, line in enumerate(damaged.split("\n"), start=1) if line.startswith("第十条 ")]
+
+    result = read_statute(path)
+    messages = [str(d) for d in result.diagnostics]
+    assert f"{path}:{second}: warning: duplicate article 第十条 (first at line {first})" in messages
+    assert any("article numbers skip from 第十九条 to 第二十二条" in m for m in messages)
+    assert len(result.provisions) == len(read_statute(statute(FIRE_LAW)).provisions)
+
+
+def test_unterminated_header_warns_and_still_reads_the_body(tmp_path: Path) -> None:
+    text = statute(FIRE_LAW).read_text(encoding="utf-8").replace("<!-- INFO END -->", "", 1)
+    path = tmp_path / "no-end.md"
+    path.write_text(text, encoding="utf-8")
+    result = read_statute(path)
+    [warning] = result.diagnostics
+    assert warning.line == 1 and "header is not closed by <!-- INFO END -->" in warning.message
+    assert result.title == "中华人民共和国消防法"
+    assert [p.citation for p in result.provisions] == [p.citation for p in read_statute(statute(FIRE_LAW)).provisions]
+
+
+def test_a_20_mb_statute_is_read_whole_with_a_warning(tmp_path: Path) -> None:
+    articles = [p.text for p in read_statute(statute(FIRE_LAW)).provisions if "\n" not in p.text]
+    body, size, number = [], 0, 0
+    while size < 20 * 2**20:
+        number += 1
+        line = f"第{to_chinese(number)}条 {articles[number % len(articles)]}\n"
+        body.append(line)
+        size += len(line.encode("utf-8"))
+    path = tmp_path / "huge.md"
+    path.write_text("# 超大条例\n\n<!-- INFO END -->\n\n" + "".join(body), encoding="utf-8")
+
+    result = read_statute(path)
+    assert len(result.provisions) == number
+    assert [d.message for d in result.diagnostics] == ["file is 20.0 MB, far larger than a statute; "
+                                                       "check that it holds one statute"]
+    assert result.provisions[-1].citation == f"《超大条例》第{to_chinese(number)}条"

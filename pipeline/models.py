@@ -111,8 +111,7 @@ class Provision:
     text_simplified: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        record = asdict(self)
-        record["chapters"] = list(self.chapters)
+        record = _json_ready(asdict(self))
         if self.text_simplified is None:
             del record["text_simplified"]
         return record
@@ -157,6 +156,13 @@ class RegistryEntry:
     successor: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        record = asdict(self)
-        record["versions"] = list(self.versions)
-        return record
+        return _json_ready(asdict(self))
+
+
+def _json_ready(value: Any) -> Any:
+    """The JSON form of a record: tuples become lists, as they will when read back."""
+    if isinstance(value, dict):
+        return {key: _json_ready(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_ready(item) for item in value]
+    return value

@@ -7,6 +7,7 @@ the 款 before them, and lines that open with 1. （1） ① are 目 of the 项 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from pipeline.header import parse_header
 from pipeline.lines import (
     ARTICLE,
     BLANK,
+    HEADING_RANKS,
     ITEM,
     SUBITEM,
     Kind,
@@ -27,21 +29,38 @@ from pipeline.lines import (
 from pipeline.models import Diagnostic, Item, Provision, Source, Statute, StatuteError
 from pipeline.read import read_source
 
+MAX_UNMARKED_HEADING_CHARS = 15
+NOT_IN_HEADINGS = re.compile(r"[。；：，！？.;:,=＝×÷+＋%％]")
+
+
+@dataclass
+class _Block:
+    """A 项 or 目 being collected: the line that opens it and where it ends (continuation lines extend it)."""
+
+    line: Line
+    end: int
+    children: list[_Block] = field(default_factory=list)
+
+    def extend_to(self, end: int) -> None:
+        self.end = end
+        if self.children:
+            self.children[-1].extend_to(end)
+
 
 @dataclass
 class _Paragraph:
-    """A 款 being collected: its lead line and the item lines under it."""
+    """A 款 being collected: its lead line and the 项 under it (or 目 when it has no 项)."""
 
     lead: Line
-    items: list[tuple[Line, list[Line]]] = field(default_factory=list)
-    loose_subitems: list[Line] = field(default_factory=list)
+    items: list[_Block] = field(default_factory=list)
 
     @property
     def end(self) -> int:
-        lines = [self.lead, *self.loose_subitems]
-        for item, subitems in self.items:
-            lines += [item, *subitems]
-        return max(line.end for line in lines)
+        return max(self.lead.end, self.items[-1].end) if self.items else self.lead.end
+
+    def last_item_number(self) -> int | None:
+        last = self.items[-1].line if self.items else None
+        return _item_number(last) if last is not None and last.kind is Kind.ITEM else None
 
 
 @dataclass
@@ -68,42 +87,99 @@ def segment(source: Source) -> Statute:
         raise StatuteError(
             Diagnostic(source.path, None, "error", f"no article (第…条) found in {len(lines)} line(s)")
         )
-    title = result.header.title
-    provisions = tuple(provision for article in articles for provision in _provisions(source, title, article))
+    provisions = tuple(
+        provision for article in articles for provision in _provisions(source, result.header.title, article)
+    )
     return Statute(source, result.header, provisions, tuple(diagnostics))
 
 
 def _articles(source: Source, body: list[Line], diagnostics: list[Diagnostic]) -> list[_Article]:
-    """Group body lines into articles and 款, keeping the heading path each article sits under."""
+    """Group body lines into articles and 款, keeping the heading path each article sits under.
+
+    A heading closes the article before it: text between a heading and the next article (an annex,
+    a list of repealed acts) belongs to no article.
+    """
     headings: list[tuple[int, str]] = []
     articles: list[_Article] = []
     seen: dict[tuple[int, int], int] = {}
-    for line in body:
-        if line.kind is Kind.BLANK:
-            continue
-        if line.kind is Kind.HEADING:
-            rank = heading_rank(line.content)
-            headings = [(r, text) for r, text in headings if r < rank] + [(rank, heading_text(line.content))]
-            continue
-        if line.kind is Kind.ARTICLE:
+    open_article = False
+    lines = [line for line in body if line.kind is not Kind.BLANK]
+    for index, line in enumerate(lines):
+        if line.kind is Kind.HEADING or _is_unmarked_heading(line, lines[index + 1:index + 2]):
+            if line.kind is Kind.TEXT and index and lines[index - 1].kind is Kind.HEADING and headings:
+                rank, text = headings.pop()  # ## 第五章 / 法律责任: the title on the line below its number
+                headings.append((rank, f"{text} {heading_text(line.content)}"))
+            else:
+                rank = heading_rank(line.content) if line.kind is Kind.HEADING else HEADING_RANKS["章"]
+                headings = [(r, text) for r, text in headings if r < rank] + [(rank, heading_text(line.content))]
+            open_article = False
+        elif line.kind is Kind.ARTICLE:
             article = _start_article(source, line, tuple(text for _, text in headings))
             _check_numbering(source, article, articles[-1] if articles else None, seen, diagnostics)
             articles.append(article)
-            continue
-        if not articles:
-            continue
-        paragraphs = articles[-1].paragraphs
-        if line.kind is Kind.TEXT and len(paragraphs) == 1 and not (paragraphs[0].lead.content or paragraphs[0].items):
-            paragraphs[0].lead = line  # the article label stood alone on its line
-        elif line.kind is Kind.TEXT:
-            paragraphs.append(_Paragraph(line))
-        elif line.kind is Kind.ITEM:
-            paragraphs[-1].items.append((line, []))
-        elif paragraphs[-1].items:
-            paragraphs[-1].items[-1][1].append(line)
-        else:
-            paragraphs[-1].loose_subitems.append(line)
+            open_article = True
+        elif open_article:
+            _add_line(articles[-1].paragraphs, line)
+    for article in articles:
+        article.paragraphs = _join_interrupted_lists(article.paragraphs)
     return articles
+
+
+def _add_line(paragraphs: list[_Paragraph], line: Line) -> None:
+    current = paragraphs[-1]
+    if line.kind is Kind.TEXT and len(paragraphs) == 1 and not (current.lead.content or current.items):
+        current.lead = line  # the article label stood alone on its line
+    elif line.kind is Kind.TEXT:
+        paragraphs.append(_Paragraph(line))
+    elif line.kind is Kind.ITEM or not current.items:
+        current.items.append(_Block(line, line.end))
+    else:
+        current.items[-1].children.append(_Block(line, line.end))
+
+
+def _is_unmarked_heading(line: Line, following: list[Line]) -> bool:
+    """A chapter title without Markdown marks (附 则): short, no punctuation or formula, and followed by an article."""
+    return (
+        line.kind is Kind.TEXT
+        and len(line.content) <= MAX_UNMARKED_HEADING_CHARS
+        and NOT_IN_HEADINGS.search(line.content) is None
+        and bool(following)
+        and following[0].kind in (Kind.ARTICLE, Kind.HEADING)
+    )
+
+
+def _join_interrupted_lists(paragraphs: list[_Paragraph]) -> list[_Paragraph]:
+    """Lines of running text inside a list are not new 款 when the list goes on after them.
+
+    海商法 第二百一十条 runs tonnage lines (501吨至3000吨的部分…) between （一） and （二）: the items that
+    follow still continue the same lead-in, so the lines continue the item before them.
+    """
+    joined: list[_Paragraph] = []
+    index = 0
+    while index < len(paragraphs):
+        current = paragraphs[index]
+        index += 1
+        while (number := current.last_item_number()) is not None:
+            resumes = next((j for j in range(index, len(paragraphs)) if paragraphs[j].items), None)
+            if resumes is None or _first_item_number(paragraphs[resumes]) != number + 1:
+                break
+            for between in paragraphs[index:resumes + 1]:
+                current.items[-1].extend_to(between.lead.end)
+                current.items += between.items
+            index = resumes + 1
+        joined.append(current)
+    return joined
+
+
+def _first_item_number(paragraph: _Paragraph) -> int | None:
+    first = paragraph.items[0].line
+    return _item_number(first) if first.kind is Kind.ITEM else None
+
+
+def _item_number(line: Line) -> int:
+    match = ITEM.match(line.content)
+    assert match is not None
+    return to_number(match.group(1))
 
 
 def _start_article(source: Source, line: Line, chapters: tuple[str, ...]) -> _Article:
@@ -145,6 +221,11 @@ def _check_numbering(
     diagnostics.append(Diagnostic(source.path, article.line.number, "warning", message))
 
 
+def cited_title(title: str) -> str:
+    """《title》 with the title's own book marks turned inner: 《上海市实施〈中华人民共和国义务教育法〉办法》."""
+    return "《" + title.replace("《", "〈").replace("》", "〉") + "》"
+
+
 def _provisions(source: Source, title: str, article: _Article) -> list[Provision]:
     count = len(article.paragraphs)
     canonical = f"第{to_chinese(article.number)}条" + (f"之{to_chinese(article.suffix)}" if article.suffix else "")
@@ -160,7 +241,7 @@ def _provisions(source: Source, title: str, article: _Article) -> list[Provision
                 article=article.number,
                 article_label=article.label,
                 paragraph=index,
-                citation=f"《{title}》{canonical}" + (f"第{to_chinese(index)}款" if count > 1 else ""),
+                citation=cited_title(title) + canonical + (f"第{to_chinese(index)}款" if count > 1 else ""),
                 chapters=article.chapters,
                 items=_items(source, paragraph),
                 text=text,
@@ -174,21 +255,24 @@ def _provisions(source: Source, title: str, article: _Article) -> list[Provision
 
 
 def _items(source: Source, paragraph: _Paragraph) -> tuple[Item, ...]:
-    loose = tuple(_subitem(source, line) for line in paragraph.loose_subitems)
-    return loose + tuple(_item(source, line, subitems) for line, subitems in paragraph.items)
+    return tuple(_item(source, block) for block in paragraph.items)
 
 
-def _item(source: Source, line: Line, subitems: list[Line]) -> Item:
+def _item(source: Source, block: _Block) -> Item:
+    """A 项 （一） with its 目, or a 目 1. （1） ①; its text runs to its last continuation line."""
+    line = block.line
+    if line.kind is Kind.ITEM:
+        label, number = _item_label(line), _item_number(line)
+    else:
+        match = SUBITEM.match(line.content)
+        assert match is not None
+        numeral = match.group(1) or match.group(2)
+        label, number = match.group(0), to_number(numeral) if numeral else ord(match.group(3)) - ord("①") + 1
+    return Item(label=label, number=number, text=source.text[line.start:block.end], start=line.start,
+                end=block.end, subitems=tuple(_item(source, child) for child in block.children))
+
+
+def _item_label(line: Line) -> str:
     match = ITEM.match(line.content)
     assert match is not None
-    return Item(label=match.group(0), number=to_number(match.group(1)), text=source.text[line.start:line.end],
-                start=line.start, end=line.end, subitems=tuple(_subitem(source, sub) for sub in subitems))
-
-
-def _subitem(source: Source, line: Line) -> Item:
-    match = SUBITEM.match(line.content)
-    assert match is not None
-    numeral = match.group(1) or match.group(2)
-    number = to_number(numeral) if numeral else ord(match.group(3)) - ord("①") + 1
-    return Item(label=match.group(0), number=number, text=source.text[line.start:line.end],
-                start=line.start, end=line.end, subitems=())
+    return match.group(0)

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from tqdm import tqdm
 
 from pipeline import __version__
 from pipeline.find import find_statutes
-from pipeline.models import Diagnostic, Statute, StatuteError
+from pipeline.models import Diagnostic, RegistryEntry, Statute, StatuteError
+from pipeline.registry import Registry, build_registry, load_registry, save_registry
 from pipeline.segment import read_statute
 from pipeline.write import write_jsonl
+
+DEFAULT_REGISTRY = "corpus/registry.jsonl"
+STATUS_LABELS = {"in_force": "现行有效", "amended": "已被修改", "repealed": "已废止"}
 
 EXIT_OK, EXIT_NOTHING_READ, EXIT_USAGE = 0, 1, 2
 
@@ -85,6 +92,69 @@ def segment_command(args: argparse.Namespace) -> int:
     return EXIT_NOTHING_READ if args.strict and report.failed else EXIT_OK
 
 
+def registry_build_command(args: argparse.Namespace) -> int:
+    problems: list[Diagnostic] = []
+    try:
+        entries = build_registry(Path(args.corpus), problems)
+    except StatuteError as error:
+        print(error, file=sys.stderr)
+        return EXIT_NOTHING_READ
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    count = save_registry(entries, Path(args.output))
+    statuses = Counter(entry.status for entry in entries)
+    summary = ", ".join(f"{statuses[status]} {status}" for status in STATUS_LABELS)
+    print(f"powers registry: {count} statute versions ({summary}) written to {args.output}; "
+          f"{len(problems)} problem(s) reported", file=sys.stderr)
+    return EXIT_OK
+
+
+def registry_list_command(args: argparse.Namespace) -> int:
+    registry = _load(args.registry)
+    if registry is None:
+        return EXIT_NOTHING_READ
+    found = registry.find(args.title, substring=not args.exact, level=args.level, status=args.status)
+    for entry in found:
+        print(json.dumps(entry.to_dict(), ensure_ascii=False) if args.json else _entry_line(entry))
+    print(f"{len(found)} of {len(registry.entries)} statute versions", file=sys.stderr)
+    return EXIT_OK if found else EXIT_NOTHING_READ
+
+
+def registry_show_command(args: argparse.Namespace) -> int:
+    registry = _load(args.registry)
+    if registry is None:
+        return EXIT_NOTHING_READ
+    try:
+        entry = registry.resolve(args.title, args.on)
+    except ValueError as error:
+        print(f"powers registry: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if entry is None:
+        print(f"powers registry: no version of {args.title!r} in force on {args.on or 'today'}", file=sys.stderr)
+        return EXIT_NOTHING_READ
+    print(_entry_line(entry))
+    for key in ("short_title", "level", "issuer", "published", "effective", "path"):
+        print(f"  {key:12} {getattr(entry, key) or '—'}")
+    for version in registry.versions_of(entry):
+        mark = "→" if version.id == entry.id else " "
+        print(f"  {mark} version {version.published or '—'}  {STATUS_LABELS[version.status]}  {version.path}")
+    if entry.successor and entry.status == "repealed":
+        print(f"  repealed by {_entry_line(registry.get(entry.successor))}")
+    return EXIT_OK
+
+
+def _load(path: str) -> Registry | None:
+    try:
+        return Registry(load_registry(Path(path)))
+    except StatuteError as error:
+        print(error, file=sys.stderr)
+        return None
+
+
+def _entry_line(entry: RegistryEntry) -> str:
+    return f"{entry.title}  {entry.published or '—'}  {entry.level}  {STATUS_LABELS[entry.status]}"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="powers", description=__doc__)
     parser.add_argument("--version", action="version", version=f"powers {__version__}")
@@ -99,6 +169,32 @@ def build_parser() -> argparse.ArgumentParser:
     segment.add_argument("-o", "--output", required=True, metavar="OUT.jsonl", help="where to write the records")
     segment.add_argument("--strict", action="store_true", help="exit non-zero if any file could not be read")
     segment.set_defaults(run=segment_command)
+
+    registry = commands.add_parser(
+        "registry", help="the statute registry: versions, status, successors",
+        description="Build the registry of statute versions from a LawRefBook corpus, and query it.",
+    )
+    registry_commands = registry.add_subparsers(dest="registry_command", required=True)
+    build = registry_commands.add_parser("build", help="build the registry from a corpus's db.sqlite3 files")
+    build.add_argument("corpus", metavar="DIR", help="a LawRefBook root (with db.sqlite3 and DLC/*/db.sqlite3)")
+    build.add_argument("-o", "--output", required=True, metavar="REGISTRY.jsonl")
+    build.set_defaults(run=registry_build_command)
+
+    listing = registry_commands.add_parser("list", help="list statute versions, filtered")
+    listing.add_argument("title", nargs="?", help="a title or short title, or part of one")
+    listing.add_argument("--exact", action="store_true", help="match the whole title, not a part of it")
+    listing.add_argument("--level", help="法律, 行政法规, 部门规章, 地方性法规, 司法解释 …")
+    listing.add_argument("--status", choices=list(STATUS_LABELS))
+    listing.add_argument("--json", action="store_true", help="one JSON record a line")
+    listing.set_defaults(run=registry_list_command)
+
+    show = registry_commands.add_parser("show", help="the version of a statute in force on a date, and its chain")
+    show.add_argument("title", help="a title or short title (民法典 物权编 for a part of the code)")
+    show.add_argument("--on", metavar="YYYY-MM-DD", help="the date (default: today)")
+    show.set_defaults(run=registry_show_command)
+    for command in (listing, show):
+        command.add_argument("--registry", default=DEFAULT_REGISTRY, metavar="REGISTRY.jsonl",
+                             help=f"the registry to query (default: {DEFAULT_REGISTRY})")
     return parser
 
 

@@ -80,3 +80,24 @@ def test_a_write_that_fails_midway_leaves_the_old_file_and_no_debris(tmp_path: P
         write_jsonl(out, records())
     assert out.read_text(encoding="utf-8") == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["provisions.jsonl"]
+
+
+def test_registry_commands_on_the_bundled_sample(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    sample = Path(__file__).parents[1] / "corpus"
+    built = tmp_path / "registry.jsonl"
+    assert main(["registry", "build", str(sample / "lawrefbook"), "-o", str(built)]) == 0
+    assert built.read_text(encoding="utf-8") == (sample / "registry.jsonl").read_text(encoding="utf-8")
+    capsys.readouterr()
+
+    assert main(["registry", "list", "噪声", "--registry", str(built)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "中华人民共和国噪声污染防治法  2021-12-24  法律  现行有效",
+        "中华人民共和国环境噪声污染防治法  2018-12-29  法律  已废止",
+    ]
+    assert main(["registry", "show", "环境噪声污染防治法", "--on", "2020-01-01", "--registry", str(built)]) == 0
+    assert "repealed by 中华人民共和国噪声污染防治法  2021-12-24" in capsys.readouterr().out
+    assert main(["registry", "show", "野生动物保护法", "--on", "2020-01-01", "--registry", str(built)]) == 0
+    shown = capsys.readouterr().out
+    assert shown.startswith("中华人民共和国野生动物保护法  2018-10-26  法律  已被修改")
+    assert "    version 2022-12-30  现行有效  经济法/野生动物保护法(2022-12-30).md" in shown
+    assert main(["registry", "show", "环境噪声污染防治法", "--registry", str(built)]) == 1

@@ -15,6 +15,7 @@ from pipeline.lines import BLANK, Kind, Line, to_number
 from pipeline.models import Diagnostic, Header, HistoryEvent, Source
 
 INFO_END = "<!-- INFO END -->"
+TABLE_OF_CONTENTS = "目录"
 DATE = re.compile(
     r"([0-9]{4}|[〇零一二三四五六七八九]{4})\s*年\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*月"
     r"\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*日"
@@ -51,7 +52,8 @@ def parse_header(source: Source, lines: list[Line]) -> HeaderResult:
                            f"{lines[body_start].number if body_start < len(lines) else len(lines)}")
             )
     history = _history([line for line in lines[after_title:end if end is not None else body_start]
-                        if line.kind is not Kind.BLANK and INFO_END not in line.content])
+                        if line.kind is not Kind.BLANK and INFO_END not in line.content
+                        and "".join(line.content.split()) != TABLE_OF_CONTENTS])
     header = Header(
         title=title,
         subtitle=subtitle,

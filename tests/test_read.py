@@ -75,6 +75,8 @@ def test_plain_text_from_the_national_database(tmp_path: Path) -> None:
     assert from_text.source.format == "text"
     assert from_text.title == "中华人民共和国行政处罚法"
     assert from_text.header.published == "2021-01-22"
+    history = [(e.date, e.kind, e.text) for e in from_text.header.history]
+    assert history == [(e.date, e.kind, e.text) for e in read_statute(markdown).header.history]
     assert units(text) == units(markdown)
     assert not from_text.diagnostics
 

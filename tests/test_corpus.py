@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 import jsonschema
+import pytest
 
 from pipeline.find import find_statutes
 from pipeline.models import Diagnostic, StatuteError
@@ -18,6 +19,7 @@ SCHEMA = json.loads((Path(__file__).parents[1] / "pipeline" / "schemas" / "provi
 DOCUMENTS_WITHOUT_ARTICLES = 154
 
 
+@pytest.mark.corpus
 def test_every_statute_segments_and_its_offsets_round_trip(shared_corpus: Path) -> None:
     validator = jsonschema.Draft202012Validator(SCHEMA)
     problems: list[Diagnostic] = []

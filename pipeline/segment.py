@@ -177,9 +177,13 @@ def _first_item_number(paragraph: _Paragraph) -> int | None:
 
 
 def _item_number(line: Line) -> int:
+    return to_number(_item_match(line).group(1))
+
+
+def _item_match(line: Line) -> re.Match[str]:
     match = ITEM.match(line.content)
     assert match is not None
-    return to_number(match.group(1))
+    return match
 
 
 def _start_article(source: Source, line: Line, chapters: tuple[str, ...]) -> _Article:
@@ -262,7 +266,7 @@ def _item(source: Source, block: _Block) -> Item:
     """A 项 （一） with its 目, or a 目 1. （1） ①; its text runs to its last continuation line."""
     line = block.line
     if line.kind is Kind.ITEM:
-        label, number = _item_label(line), _item_number(line)
+        label, number = _item_match(line).group(0), _item_number(line)
     else:
         match = SUBITEM.match(line.content)
         assert match is not None
@@ -270,9 +274,3 @@ def _item(source: Source, block: _Block) -> Item:
         label, number = match.group(0), to_number(numeral) if numeral else ord(match.group(3)) - ord("①") + 1
     return Item(label=label, number=number, text=source.text[line.start:block.end], start=line.start,
                 end=block.end, subitems=tuple(_item(source, child) for child in block.children))
-
-
-def _item_label(line: Line) -> str:
-    match = ITEM.match(line.content)
-    assert match is not None
-    return match.group(0)

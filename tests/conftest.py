@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "corpus" / "lawrefbook"
 SHARED = REPO.parent / "shared" / "corpus" / "lawrefbook"
+PROVISION_SCHEMA = json.loads((REPO / "pipeline" / "schemas" / "provision.schema.json").read_text(encoding="utf-8"))
 NO_SHARED = f"the shared corpus is not beside this checkout ({SHARED}); a user's clone has only corpus/"
 
 

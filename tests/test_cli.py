@@ -8,12 +8,11 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import statute
+from conftest import PROVISION_SCHEMA, statute
 
 from pipeline.cli import main
 from pipeline.write import write_jsonl
 
-SCHEMA = json.loads((Path(__file__).parents[1] / "pipeline" / "schemas" / "provision.schema.json").read_text())
 FIRE_LAW = "行政法/消防法(2021-04-29).md"
 PENALTY_LAW = "行政法/行政处罚法(2021-01-22).md"
 
@@ -48,7 +47,7 @@ def test_records_follow_the_schema_in_document_order(tmp_path: Path) -> None:
 
     records = read_jsonl(out)
     for record in records:
-        jsonschema.validate(record, SCHEMA)
+        jsonschema.validate(record, PROVISION_SCHEMA)
     assert [r["source"] for r in records] == sorted((r["source"] for r in records), key=[str(p) for p in paths].index)
     for path in paths:
         own = [r for r in records if r["source"] == str(path)]

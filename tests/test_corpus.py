@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 
 import jsonschema
 import pytest
+from conftest import PROVISION_SCHEMA
 
 from pipeline.find import find_statutes
 from pipeline.models import Diagnostic, StatuteError
 from pipeline.segment import read_statute
 
-SCHEMA = json.loads((Path(__file__).parents[1] / "pipeline" / "schemas" / "provision.schema.json").read_text())
 # Documents in the corpus with no 第…条 at all: court cases, judicial interpretations numbered 一、二、,
 # 刑法修正案 and NPC decisions written as numbered points, four local files whose body is empty.
 DOCUMENTS_WITHOUT_ARTICLES = 154
@@ -21,7 +20,7 @@ DOCUMENTS_WITHOUT_ARTICLES = 154
 
 @pytest.mark.corpus
 def test_every_statute_segments_and_its_offsets_round_trip(shared_corpus: Path) -> None:
-    validator = jsonschema.Draft202012Validator(SCHEMA)
+    validator = jsonschema.Draft202012Validator(PROVISION_SCHEMA)
     problems: list[Diagnostic] = []
     without_articles: Counter[str] = Counter()
     files = provisions = 0

@@ -14,6 +14,20 @@ Level = Literal["error", "warning"]
 Format = Literal["markdown", "text", "docx"]
 Status = Literal["in_force", "amended", "repealed"]
 
+CATEGORIES: tuple[str, ...] = (
+    "行政许可",
+    "行政处罚",
+    "行政强制",
+    "行政征收",
+    "行政给付",
+    "行政检查",
+    "行政确认",
+    "行政奖励",
+    "行政裁决",
+    "其他行政权力",
+)
+"""The ten power categories of the annotation guidelines, in their order."""
+
 
 @dataclass(frozen=True)
 class Diagnostic:
@@ -129,6 +143,57 @@ class Statute:
     @property
     def title(self) -> str:
         return self.header.title
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of a unit's text: `text == unit_text[start:end]`."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Penalty:
+    """One range a unit sets, as the guidelines record it; `None` ends are open."""
+
+    kind: str
+    min: float | None
+    max: float | None
+    unit: str
+    base: str | None = None
+    condition: str | None = None
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """The labels of one 款 by the guidelines, whoever gave them: a gold file, a reviewer or a model.
+
+    Gold and predictions share this record so that scoring compares like with like. `scores` holds a
+    model's confidence for every category it scored (empty for human labels); `categories` holds the
+    labels given, in the order of CATEGORIES.
+    """
+
+    citation: str
+    text: str
+    categories: tuple[str, ...] = ()
+    subjects: tuple[Span, ...] = ()
+    penalties: tuple[Penalty, ...] = ()
+    scores: dict[str, float] = field(default_factory=dict)
+    file: str | None = None
+    article: int | None = None
+    article_label: str | None = None
+    paragraph: int | None = None
+    adjudication: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """What identifies the unit across gold and predictions: the file name (when known) and the citation."""
+        return (self.file or "", self.citation)
+
+    def to_dict(self) -> dict[str, Any]:
+        return _json_ready(asdict(self))
 
 
 @dataclass(frozen=True)

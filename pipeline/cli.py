@@ -14,11 +14,16 @@ from typing import Any
 from tqdm import tqdm
 
 from pipeline import __version__
+from pipeline.classify import DEFAULT_MODEL, MODEL_NAMES, MODELS, load_classifier
+from pipeline.evaluate import evaluate, format_report, to_json, write_plots
+from pipeline.extract import as_annotation, extract
 from pipeline.find import find_statutes
-from pipeline.models import Diagnostic, RegistryEntry, Statute, StatuteError
+from pipeline.gold import SPLITS, load_annotations, load_splits, split
+from pipeline.models import CATEGORIES, Annotation, Diagnostic, RegistryEntry, Statute, StatuteError
 from pipeline.registry import Registry, build_registry, load_registry, save_registry
 from pipeline.segment import read_statute
-from pipeline.write import write_jsonl
+from pipeline.train import TRAINERS, load_config, predict
+from pipeline.write import atomic_open, write_jsonl
 
 DEFAULT_REGISTRY = "corpus/registry.jsonl"
 STATUS_LABELS = {"in_force": "现行有效", "amended": "已被修改", "repealed": "已废止"}
@@ -90,6 +95,77 @@ def segment_command(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return EXIT_NOTHING_READ if args.strict and report.failed else EXIT_OK
+
+
+def extract_command(args: argparse.Namespace) -> int:
+    try:
+        classifier = load_classifier(args.model)
+    except (FileNotFoundError, ValueError) as error:
+        print(f"powers extract: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    report = Report()
+    powers: Counter[str] = Counter()
+
+    def records() -> Iterator[dict[str, Any]]:
+        for record in extract(read_statutes(args.paths, report), classifier):
+            powers.update(item["label"] for item in record["categories"])
+            yield record
+        if report.provisions == 0:
+            raise NothingReadError
+
+    try:
+        write_jsonl(args.output, records())
+    except NothingReadError:
+        print(f"powers extract: nothing could be read; {args.output} was not written", file=sys.stderr)
+        return EXIT_NOTHING_READ
+    found = ", ".join(f"{category} {powers[category]}" for category in CATEGORIES if powers[category]) or "none"
+    print(
+        f"powers extract: {report.provisions} provisions from {report.files} file(s) classified by the "
+        f"{classifier.name} model and written to {args.output}; categories: {found}"
+        f"; {len(report.failed)} file(s) not read, {report.warnings} warning(s)",
+        file=sys.stderr,
+    )
+    return EXIT_NOTHING_READ if args.strict and report.failed else EXIT_OK
+
+
+def eval_command(args: argparse.Namespace) -> int:
+    try:
+        gold = load_annotations(Path(args.gold))
+        if args.split != "all":
+            gold = split(gold, load_splits(Path(args.splits)))[args.split]
+        predicted = read_predictions(Path(args.pred)) if args.pred else predict(load_classifier(args.model), gold)
+        evaluation = evaluate(gold, predicted)
+    except (StatuteError, FileNotFoundError, ValueError, KeyError, json.JSONDecodeError) as error:
+        print(f"powers eval: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if not gold:
+        print(f"powers eval: no gold units in {args.gold} (split {args.split})", file=sys.stderr)
+        return EXIT_NOTHING_READ
+    print(format_report(evaluation, worst=args.worst))
+    if args.output:
+        directory = Path(args.output)
+        written = write_plots(evaluation, directory)
+        with atomic_open(directory / "scores.json") as handle:
+            json.dump(to_json(evaluation), handle, ensure_ascii=False, indent=2)
+        names = ", ".join(str(path) for path in [*written, directory / "scores.json"])
+        print(f"powers eval: wrote {names}", file=sys.stderr)
+    return EXIT_OK
+
+
+def read_predictions(path: Path) -> list[Annotation]:
+    """`powers extract` output, or labels in the gold format (a second annotator's, a folder of them)."""
+    if path.is_dir():
+        return load_annotations(path)
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if any(isinstance(label, str) for record in records for label in record.get("categories") or ()):
+        return load_annotations(path)
+    return [as_annotation(record) for record in records]
+
+
+def train_command(args: argparse.Namespace) -> int:
+    result = TRAINERS[args.model](load_config(Path(args.config), Path(args.into) if args.into else None))
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    return EXIT_OK
 
 
 def registry_build_command(args: argparse.Namespace) -> int:
@@ -169,6 +245,48 @@ def build_parser() -> argparse.ArgumentParser:
     segment.add_argument("-o", "--output", required=True, metavar="OUT.jsonl", help="where to write the records")
     segment.add_argument("--strict", action="store_true", help="exit non-zero if any file could not be read")
     segment.set_defaults(run=segment_command)
+
+    extract_parser = commands.add_parser(
+        "extract", help="classify every 款 into the power categories (JSONL)",
+        description="Segment statutes and give every 款 its power categories: the segment records plus "
+                    "`categories`, a list of {label, score} holding the predicted labels only.",
+    )
+    extract_parser.add_argument("paths", nargs="+", metavar="PATH", help="statute files or folders")
+    extract_parser.add_argument("-o", "--output", required=True, metavar="OUT.jsonl")
+    extract_parser.add_argument("--model", default=DEFAULT_MODEL, choices=MODEL_NAMES,
+                                help=f"which classifier (default: {DEFAULT_MODEL}, the best on the dev split)")
+    extract_parser.add_argument("--strict", action="store_true", help="exit non-zero if any file could not be read")
+    extract_parser.set_defaults(run=extract_command)
+
+    eval_parser = commands.add_parser(
+        "eval", help="score a model's output against gold",
+        description="Score predictions against gold labels (flat JSONL, a folder of them, or a Label Studio "
+                    "export): category micro/macro-F1, per-category P/R/F1, power-vs-none F1, subject overlap "
+                    "and exact F1, penalty-range F1, calibration, and the worst errors with their citations.",
+    )
+    eval_parser.add_argument("--gold", required=True, metavar="PATH", help="gold file or folder")
+    source = eval_parser.add_mutually_exclusive_group()
+    source.add_argument("--pred", metavar="PATH",
+                        help="what to score: `powers extract` output, or labels in the gold format (file or folder)")
+    source.add_argument("--model", default=DEFAULT_MODEL, choices=MODEL_NAMES,
+                        help=f"run this classifier on the gold units instead (default: {DEFAULT_MODEL})")
+    eval_parser.add_argument("--split", default="all", choices=["all", "train", "dev", "test"],
+                             help="score only the gold statutes of this split (default: all)")
+    eval_parser.add_argument("--splits", default=str(SPLITS), metavar="SPLITS.toml")
+    eval_parser.add_argument("-o", "--output", metavar="DIR",
+                             help="write confusion.png, reliability.png and scores.json here")
+    eval_parser.add_argument("--worst", type=int, default=20, metavar="N", help="how many worst errors to list")
+    eval_parser.set_defaults(run=eval_command)
+
+    train_parser = commands.add_parser(
+        "train", help="retrain a shipped model from models/config.toml",
+        description="Retrain a model: pretrain (the MLM encoder), linear, transformer or ensemble. Models learn "
+                    "from the train split, choose thresholds on dev, and write their scores to meta.json.",
+    )
+    train_parser.add_argument("model", choices=list(TRAINERS))
+    train_parser.add_argument("--config", default=str(MODELS / "config.toml"), metavar="CONFIG.toml")
+    train_parser.add_argument("--into", metavar="DIR", help=f"write the model here (default: {MODELS})")
+    train_parser.set_defaults(run=train_command)
 
     registry = commands.add_parser(
         "registry", help="the statute registry: versions, status, successors",

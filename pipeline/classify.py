@@ -1,0 +1,117 @@
+"""Give each 款 its power categories with a score: one signature for every model, so they can be swapped.
+
+Every classifier maps unit texts to a probability per category; a category is predicted when its score
+reaches the model's threshold (chosen on the dev split and kept beside the model). The ensemble
+averages its members' probabilities.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from pipeline.models import CATEGORIES
+from pipeline.rules import rule_scores
+
+MODELS = Path(__file__).resolve().parent.parent / "models"
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+DEFAULT_MODEL = "ensemble"
+MODEL_NAMES = ("rules", "linear", "transformer", "ensemble")
+
+
+class Scorer(Protocol):
+    name: str
+
+    def scores(self, texts: Sequence[str]) -> list[dict[str, float]]: ...
+
+
+class RuleScorer:
+    """The rule layer as a model: each category scored by the strongest rule that fired."""
+
+    name = "rules"
+
+    def scores(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        return [rule_scores(text) for text in texts]
+
+
+class EnsembleScorer:
+    """The weighted mean of its members' probabilities."""
+
+    name = "ensemble"
+
+    def __init__(self, members: dict[str, Scorer], weights: dict[str, float]) -> None:
+        self.members = members
+        self.weights = weights
+
+    def scores(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        total = sum(self.weights.values())
+        combined = [dict.fromkeys(CATEGORIES, 0.0) for _ in texts]
+        for name, member in self.members.items():
+            for row, scores in zip(combined, member.scores(texts), strict=True):
+                for category, score in scores.items():
+                    row[category] += self.weights[name] * score / total
+        return combined
+
+
+@dataclass(frozen=True)
+class Classifier:
+    """A scorer with the threshold that turns its scores into predicted categories."""
+
+    scorer: Scorer
+    threshold: float
+
+    @property
+    def name(self) -> str:
+        return self.scorer.name
+
+    def classify(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        """Scores for all ten categories; a unit with no Chinese text (empty, numbers only) scores zero."""
+        scorable = [index for index, text in enumerate(texts) if CHINESE.search(text or "")]
+        results = [dict.fromkeys(CATEGORIES, 0.0) for _ in texts]
+        for index, scores in zip(scorable, self.scorer.scores([texts[index] for index in scorable]), strict=True):
+            results[index] = scores
+        return results
+
+    def predicted(self, scores: dict[str, float]) -> list[dict[str, float | str]]:
+        """The categories at or above the threshold, in the guidelines' order, with their scores."""
+        return [
+            {"label": category, "score": round(scores[category], 4)}
+            for category in CATEGORIES
+            if scores[category] >= self.threshold
+        ]
+
+
+def load_classifier(name: str = DEFAULT_MODEL, models: Path = MODELS) -> Classifier:
+    """A shipped model by name; its threshold and, for the ensemble, its members come from `meta.json`."""
+    if name not in MODEL_NAMES:
+        raise ValueError(f"unknown model {name!r}: choose one of {', '.join(MODEL_NAMES)}")
+    meta = read_meta(models / name)
+    return Classifier(load_scorer(name, models), meta.get("threshold", 0.5))
+
+
+def load_scorer(name: str, models: Path = MODELS) -> Scorer:
+    if name == "rules":
+        return RuleScorer()
+    if name == "linear":
+        from pipeline.linear import LinearClassifier
+
+        return LinearClassifier.load(models / "linear")
+    if name == "transformer":
+        from pipeline.transformer import TransformerClassifier
+
+        return TransformerClassifier(models / "transformer")
+    weights = {member: weight for member, weight in read_meta(models / "ensemble")["weights"].items() if weight}
+    return EnsembleScorer({member: load_scorer(member, models) for member in weights}, weights)
+
+
+def read_meta(directory: Path) -> dict:
+    path = directory / "meta.json"
+    if not path.is_file():
+        if directory.name == "rules":
+            return {"threshold": 0.5}
+        raise FileNotFoundError(f"{path}: no trained model here; train it with `powers train {directory.name}`")
+    return json.loads(path.read_text(encoding="utf-8"))

@@ -1,0 +1,264 @@
+"""Train the shipped models from `models/config.toml`: `powers train pretrain|linear|transformer|ensemble`.
+
+Every model learns from the train split only, picks its threshold (and the ensemble its weights) on the
+dev split, and is scored on dev and test; the scores, the data it saw and its size go into `meta.json`
+beside it, from which its model card is written.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+import tomllib
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from pipeline.classify import MODELS, Classifier, EnsembleScorer, Scorer, load_scorer
+from pipeline.dataset import corpus_units, labelled_dataset, statute_name
+from pipeline.evaluate import Evaluation, evaluate
+from pipeline.gold import load_annotations, load_splits, split
+from pipeline.models import CATEGORIES, Annotation
+from pipeline.rules import rule_scores
+from pipeline.write import atomic_open
+
+THRESHOLDS = tuple(round(0.05 * step, 2) for step in range(3, 15))  # 0.15 … 0.70
+
+
+def load_config(path: Path = MODELS / "config.toml", models: Path | None = None) -> dict[str, Any]:
+    """The training config; its paths are relative to the repository, `models` is where models are written."""
+    config = tomllib.loads(path.read_text(encoding="utf-8"))
+    root = path.resolve().parent.parent
+    for key in ("corpus", "gold", "splits", "pretrained"):
+        config["data"][key] = (root / config["data"][key]).resolve()
+    config["data"]["models"] = (models or MODELS).resolve()
+    return config
+
+
+def gold_splits(config: dict[str, Any]) -> dict[str, list[Annotation]]:
+    return split(load_annotations(config["data"]["gold"]), load_splits(config["data"]["splits"]))
+
+
+def held_out_names(splits: dict[str, list[Annotation]]) -> set[str]:
+    """Names (every version) of the dev and test statutes: never in any training data."""
+    return {statute_name(unit.file or "") for name in ("dev", "test") for unit in splits[name]}
+
+
+def predict(classifier: Classifier, units: Sequence[Annotation]) -> list[Annotation]:
+    """The classifier's labels for gold units, as Annotations that `evaluate` compares with the gold."""
+    scores = classifier.classify([unit.text for unit in units])
+    return [
+        Annotation(
+            citation=unit.citation, text=unit.text, file=unit.file, article=unit.article,
+            article_label=unit.article_label, paragraph=unit.paragraph,
+            categories=tuple(str(item["label"]) for item in classifier.predicted(row)), scores=row,
+        )
+        for unit, row in zip(units, scores, strict=True)
+    ]
+
+
+def headline(evaluation: Evaluation) -> dict[str, float | None]:
+    return {
+        "micro_f1": evaluation.categories.f1,
+        "macro_f1": evaluation.macro_f1,
+        "power_f1": evaluation.power.f1,
+        "ece": evaluation.calibration.ece,
+        "units": len(evaluation.pairs),
+    }
+
+
+def choose_threshold(scorer: Scorer, dev: Sequence[Annotation]) -> tuple[float, dict[str, float | None]]:
+    """The threshold that maximises the mean of micro- and macro-F1 on dev."""
+    scores = scorer.scores([unit.text for unit in dev])
+    best: tuple[float, float, dict[str, float | None]] | None = None
+    for threshold in THRESHOLDS:
+        classifier = Classifier(_Fixed(scorer.name, scores), threshold)
+        result = headline(evaluate(dev, predict(classifier, dev)))
+        objective = ((result["micro_f1"] or 0.0) + (result["macro_f1"] or 0.0)) / 2
+        if best is None or objective > best[1]:
+            best = (threshold, objective, result)
+    assert best is not None
+    return best[0], best[2]
+
+
+class _Fixed:
+    """Scores computed once, replayed for each threshold tried (texts are dev units in order)."""
+
+    def __init__(self, name: str, scores: list[dict[str, float]]) -> None:
+        self.name = name
+        self._scores = scores
+
+    def scores(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        return self._scores
+
+
+def finish(name: str, scorer: Scorer, splits: dict[str, list[Annotation]], directory: Path,
+           extra: dict[str, Any]) -> dict[str, Any]:
+    """Pick the threshold on dev, score dev and test, time it, and write `meta.json`."""
+    threshold, _ = choose_threshold(scorer, splits["dev"])
+    classifier = Classifier(scorer, threshold)
+    meta: dict[str, Any] = {"model": name, "threshold": threshold, **extra}
+    for part in ("dev", "test"):
+        meta[part] = headline(evaluate(splits[part], predict(classifier, splits[part])))
+    texts = [unit.text for unit in splits["dev"] + splits["test"]]
+    started = time.perf_counter()
+    classifier.classify(texts)
+    meta["units_per_second"] = round(len(texts) / (time.perf_counter() - started), 1)
+    meta["size_bytes"] = sum(path.stat().st_size for path in directory.rglob("*") if path.is_file())
+    meta["train_statutes"] = sorted({unit.file or "" for unit in splits["train"]})
+    with atomic_open(directory / "meta.json") as handle:
+        json.dump(meta, handle, ensure_ascii=False, indent=2)
+    with atomic_open(directory / "README.md") as handle:
+        handle.write(model_card(meta))
+    return meta
+
+
+RETRAIN = {
+    "rules": "nothing to train: patterns in pipeline/rules.py",
+    "linear": "powers train linear",
+    "transformer": "powers train pretrain && powers train transformer",
+    "ensemble": "powers train linear && powers train transformer && powers train ensemble",
+}
+DESCRIPTION = {
+    "linear": "One logistic regression per category over TF-IDF of jieba words and word bigrams, character "
+              "1–3-grams, the rule layer's hits and a few context patterns (a body acting, a violation clause, "
+              "a party's duty, procedure, internal work). `pipeline/linear.py`.",
+    "transformer": "A character-level BERT pretrained here by masked-language modelling on the shared corpus "
+                   "(dev and test statutes excluded, every version), then fine-tuned with a sigmoid per category; "
+                   "long units are scored on overlapping windows, the maximum taken. `pipeline/transformer.py`.",
+    "ensemble": "The weighted mean of the members' probabilities; weights and threshold chosen on dev. "
+                "`pipeline/classify.py`.",
+}
+
+
+def model_card(meta: dict[str, Any]) -> str:
+    """The model card: what the model is, what it learnt from, how to remake it, how good and fast it is."""
+    name = meta["model"]
+    rows = "\n".join(
+        f"| {part} | {meta[part]['units']} | {meta[part]['micro_f1']:.3f} | {meta[part]['macro_f1']:.3f} "
+        f"| {meta[part]['power_f1']:.3f} | {meta[part]['ece']:.3f} |"
+        for part in ("dev", "test")
+    )
+    statutes = "\n".join(f"- {statute}" for statute in meta["train_statutes"])
+    settings = json.dumps({key: value for key, value in meta.items() if key in ("settings", "weights", "finetune")},
+                          ensure_ascii=False, indent=2)
+    return f"""# Model card: {name}
+
+{DESCRIPTION[name]}
+
+Predicts a category when its probability reaches **{meta['threshold']}** (chosen on the dev split to maximise
+the mean of micro- and macro-F1).
+
+## Data
+Gold units of the train split of `annotations/splits.toml` ({len(meta['train_statutes'])} statutes), labelled by
+`../shared/annotation-guidelines.md`; the dev and test statutes never enter training.
+
+{statutes}
+
+## Retrain
+`{RETRAIN[name]}` (settings in `models/config.toml`); scores below are rewritten by the run.
+
+## Scores (category F1 over the ten categories; macro over the categories present in the gold)
+| split | units | micro-F1 | macro-F1 | power-vs-none F1 | ECE |
+| --- | --- | --- | --- | --- | --- |
+{rows}
+
+Reproduce: `powers eval --gold annotations/gold --split dev --model {name}` (and `--split test`).
+
+## Size and speed
+{meta['size_bytes'] / 1e6:.1f} MB on disk; {meta['units_per_second']:.0f} units/s on this machine (2 CPU cores, no GPU),
+classifying the dev and test units in one call.
+
+## Settings
+```json
+{settings}
+```
+"""
+
+
+def train_linear(config: dict[str, Any]) -> dict[str, Any]:
+    from pipeline.linear import LinearClassifier
+
+    splits = gold_splits(config)
+    model = LinearClassifier(config["linear"]).fit(labelled_dataset(splits["train"]))
+    directory = config["data"]["models"] / "linear"
+    model.save(directory)
+    return finish("linear", model, splits, directory, {"settings": config["linear"]})
+
+
+def train_pretrain(config: dict[str, Any]) -> dict[str, Any]:
+    from pipeline.transformer import pretrain
+
+    splits = gold_splits(config)
+    excluded = held_out_names(splits)
+    texts = [unit["text"] for unit in corpus_units(config["data"]["corpus"], excluded)]
+    result = pretrain(texts, config["transformer"], config["pretrain"], config["data"]["pretrained"],
+                      config["data"]["seed"])
+    return {**result, "excluded_statutes": sorted(excluded), "units": len(texts)}
+
+
+def weak_units(config: dict[str, Any], excluded: set[str]) -> list[Annotation]:
+    """Corpus units labelled by the rule layer: every unit with a confident rule, and as many without."""
+    rng = random.Random(config["data"]["seed"])
+    units = list(corpus_units(config["data"]["corpus"], excluded))
+    rng.shuffle(units)
+    labelled = []
+    for unit in units[: config["finetune"]["weak_units"]]:
+        scores = rule_scores(unit["text"])
+        categories = tuple(category for category in CATEGORIES if scores[category] >= 0.5)
+        labelled.append(Annotation(citation=unit["citation"], text=unit["text"], file=unit["statute"],
+                                   categories=categories))
+    return labelled
+
+
+def train_transformer(config: dict[str, Any]) -> dict[str, Any]:
+    from datasets import concatenate_datasets
+
+    from pipeline.transformer import TransformerClassifier, finetune
+
+    splits = gold_splits(config)
+    training = config["finetune"]
+    parts = [labelled_dataset(splits["train"], weight=training["gold_weight"])]
+    if training["weak_units"]:
+        parts.append(labelled_dataset(weak_units(config, held_out_names(splits))))
+    directory = config["data"]["models"] / "transformer"
+    result = finetune(config["data"]["pretrained"], concatenate_datasets(parts), config["transformer"], training,
+                      directory, config["data"]["seed"])
+    return finish("transformer", TransformerClassifier(directory), splits, directory,
+                  {"settings": {**config["transformer"], **training}, "finetune": result})
+
+
+def train_ensemble(config: dict[str, Any]) -> dict[str, Any]:
+    """Weights over the trained members chosen on dev (a small grid), then the threshold as for any model."""
+    splits = gold_splits(config)
+    members = {name: load_scorer(name, config["data"]["models"]) for name in config["ensemble"]["members"]}
+    dev_texts = [unit.text for unit in splits["dev"]]
+    cached = {name: _Fixed(name, member.scores(dev_texts)) for name, member in members.items()}
+    best: tuple[float, dict[str, float]] | None = None
+    for weights in _weight_grid(list(members)):
+        _, result = choose_threshold(EnsembleScorer(dict(cached), weights), splits["dev"])
+        objective = ((result["micro_f1"] or 0.0) + (result["macro_f1"] or 0.0)) / 2
+        if best is None or objective > best[0]:
+            best = (objective, weights)
+    assert best is not None
+    directory = config["data"]["models"] / "ensemble"
+    directory.mkdir(parents=True, exist_ok=True)
+    return finish("ensemble", EnsembleScorer(members, best[1]), splits, directory, {"weights": best[1]})
+
+
+def _weight_grid(names: list[str]) -> list[dict[str, float]]:
+    """Every weighting of the members in steps of a quarter, each member weighted at least once."""
+    steps = (0.0, 0.25, 0.5, 0.75, 1.0)
+    grid: list[dict[str, float]] = [{}]
+    for name in names:
+        grid = [{**weights, name: step} for weights in grid for step in steps]
+    return [weights for weights in grid if sum(weights.values()) > 0]
+
+
+TRAINERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "pretrain": train_pretrain,
+    "linear": train_linear,
+    "transformer": train_transformer,
+    "ensemble": train_ensemble,
+}

@@ -1,0 +1,201 @@
+"""A small character-level BERT, pretrained here on the corpus by masked-language modelling.
+
+No weights can be downloaded, so the encoder learns the statutes' language from our own corpus first
+and is then fine-tuned to classify 款 (see `classify_transformer`). Characters are the tokens: Chinese
+statutes need no word segmentation at this level, and a character vocabulary covers the corpus with
+a few thousand entries.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import torch
+from datasets import Dataset
+from transformers import (
+    BertConfig,
+    BertForMaskedLM,
+    BertForSequenceClassification,
+    BertTokenizerFast,
+    DataCollatorForLanguageModeling,
+)
+
+from pipeline.models import CATEGORIES
+
+SPECIAL_TOKENS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
+
+
+def build_tokenizer(texts: Iterable[str], vocab_size: int, directory: Path) -> BertTokenizerFast:
+    """A WordPiece tokenizer whose pieces are single characters: the most frequent ones of `texts`.
+
+    Latin letters and digits also get their `##` continuation form, so that 2021 or GB2760 split into
+    characters instead of becoming [UNK].
+    """
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update(char for char in text.lower() if not char.isspace())
+    continuations = [f"##{char}" for char in "0123456789abcdefghijklmnopqrstuvwxyz"]
+    room = vocab_size - len(SPECIAL_TOKENS) - len(continuations)
+    characters = [char for char, _ in counts.most_common(room)]
+    directory.mkdir(parents=True, exist_ok=True)
+    pieces = [*SPECIAL_TOKENS, *characters, *continuations]
+    tokenizer = BertTokenizerFast(vocab={piece: index for index, piece in enumerate(pieces)}, do_lower_case=True)
+    tokenizer.save_pretrained(directory)
+    return tokenizer
+
+
+def encoder_config(settings: dict[str, Any], tokenizer: BertTokenizerFast) -> BertConfig:
+    return BertConfig(
+        vocab_size=len(tokenizer),
+        hidden_size=settings["hidden_size"],
+        num_hidden_layers=settings["num_hidden_layers"],
+        num_attention_heads=settings["num_attention_heads"],
+        intermediate_size=settings["intermediate_size"],
+        max_position_embeddings=settings["max_length"],
+        pad_token_id=tokenizer.pad_token_id,
+    )
+
+
+def blocks(texts: Iterable[str], tokenizer: BertTokenizerFast, length: int) -> Iterator[list[int]]:
+    """The corpus as a stream of [CLS] … [SEP] blocks of `length` tokens, units separated by [SEP]."""
+    body = length - 2
+    buffer: list[int] = []
+    for text in texts:
+        buffer.extend(tokenizer(text, add_special_tokens=False)["input_ids"])
+        buffer.append(tokenizer.sep_token_id)
+        while len(buffer) >= body:
+            yield [tokenizer.cls_token_id, *buffer[:body], tokenizer.sep_token_id]
+            buffer = buffer[body:]
+
+
+def pretrain(
+    texts: list[str], settings: dict[str, Any], training: dict[str, Any], directory: Path, seed: int
+) -> dict[str, float]:
+    """Masked-language-model pretraining; writes the tokenizer and the encoder to `directory`."""
+    random.seed(seed)
+    torch.manual_seed(seed)
+    tokenizer = build_tokenizer(texts, settings["vocab_size"], directory)
+    model = BertForMaskedLM(encoder_config(settings, tokenizer))
+    examples = list(blocks(texts, tokenizer, settings["max_length"]))
+    collate = DataCollatorForLanguageModeling(tokenizer, mlm_probability=training["mask_probability"])
+    optimizer = torch.optim.AdamW(model.parameters(), lr=training["learning_rate"], weight_decay=0.01)
+    schedule = warmup_then_decay(optimizer, training["warmup"], training["steps"])
+    model.train()
+    started, losses = time.perf_counter(), []
+    for step in range(1, training["steps"] + 1):
+        batch = collate([{"input_ids": ids} for ids in random.sample(examples, training["batch_size"])])
+        loss = model(**batch).loss
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+        schedule.step()
+        optimizer.zero_grad()
+        losses.append(loss.item())
+        if step % 50 == 0:
+            elapsed = time.perf_counter() - started
+            loss_now = sum(losses[-50:]) / 50
+            print(f"pretrain step {step}/{training['steps']} loss {loss_now:.3f} {elapsed:.0f}s", flush=True)
+    model.save_pretrained(directory)
+    return {"blocks": len(examples), "final_loss": sum(losses[-50:]) / min(50, len(losses)),
+            "seconds": time.perf_counter() - started}
+
+
+def warmup_then_decay(optimizer: torch.optim.Optimizer, warmup: int, total: int) -> torch.optim.lr_scheduler.LambdaLR:
+    """Linear warm-up, then cosine decay to zero: the usual schedule for BERT-style training."""
+
+    def factor(step: int) -> float:
+        if step < warmup:
+            return (step + 1) / warmup
+        progress = (step - warmup) / max(1, total - warmup)
+        return 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
+
+    return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
+
+
+class TransformerClassifier:
+    """The fine-tuned encoder: a sigmoid per category over each window, the maximum over a unit's windows.
+
+    A power stated anywhere in a long 款 counts, so a unit longer than the window is scored on every
+    overlapping window and never truncated.
+    """
+
+    name = "transformer"
+
+    def __init__(self, directory: Path, batch_size: int = 64) -> None:
+        self.tokenizer = BertTokenizerFast.from_pretrained(directory)
+        self.model = BertForSequenceClassification.from_pretrained(directory).eval()
+        self.batch_size = batch_size
+        self.max_length = self.model.config.max_position_embeddings
+        self.stride = self.model.config.window_stride
+
+    def windows(self, texts: Sequence[str]) -> tuple[dict[str, torch.Tensor], list[int]]:
+        """Every window of every text, and the text each window came from."""
+        encoded = self.tokenizer(
+            list(texts), truncation=True, max_length=self.max_length, stride=self.stride,
+            return_overflowing_tokens=True, padding=True, return_tensors="pt",
+        )
+        owners = encoded.pop("overflow_to_sample_mapping").tolist()
+        return dict(encoded), owners
+
+    @torch.inference_mode()
+    def scores(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        best = torch.zeros(len(texts), len(CATEGORIES))
+        for start in range(0, len(texts), self.batch_size):
+            chunk = texts[start : start + self.batch_size]
+            inputs, owners = self.windows([text or " " for text in chunk])
+            probabilities = torch.sigmoid(self.model(**inputs).logits)
+            for window, owner in enumerate(owners):
+                best[start + owner] = torch.maximum(best[start + owner], probabilities[window])
+        return [dict(zip(CATEGORIES, map(float, row), strict=True)) for row in best]
+
+
+def finetune(
+    pretrained: Path, data: Dataset, settings: dict[str, Any], training: dict[str, Any], directory: Path, seed: int
+) -> dict[str, float]:
+    """Fine-tune the pretrained encoder on labelled units (weighted BCE); writes a TransformerClassifier."""
+    random.seed(seed)
+    torch.manual_seed(seed)
+    tokenizer = BertTokenizerFast.from_pretrained(pretrained)
+    model = BertForSequenceClassification.from_pretrained(
+        pretrained, num_labels=len(CATEGORIES), problem_type="multi_label_classification"
+    )
+    model.config.window_stride = settings["stride"]
+    model.config.id2label = dict(enumerate(CATEGORIES))
+    model.config.label2id = {label: index for index, label in enumerate(CATEGORIES)}
+    encoded = data.map(
+        lambda batch: tokenizer(batch["text"], truncation=True, max_length=settings["max_length"]), batched=True
+    )
+    order = list(range(len(encoded)))
+    steps = training["epochs"] * math.ceil(len(order) / training["batch_size"])
+    optimizer = torch.optim.AdamW(model.parameters(), lr=training["learning_rate"], weight_decay=0.01)
+    schedule = warmup_then_decay(optimizer, max(1, steps // 10), steps)
+    loss_of = torch.nn.BCEWithLogitsLoss(reduction="none")
+    model.train()
+    started, step = time.perf_counter(), 0
+    for epoch in range(training["epochs"]):
+        random.shuffle(order)
+        for start in range(0, len(order), training["batch_size"]):
+            rows = encoded.select(order[start : start + training["batch_size"]])
+            batch = tokenizer.pad({"input_ids": rows["input_ids"]}, return_tensors="pt")
+            logits = model(**batch).logits
+            loss = loss_of(logits, torch.tensor(rows["labels"])).mean(dim=1)
+            weights = torch.tensor(rows["weight"])
+            loss = (loss * weights).sum() / weights.sum()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+            schedule.step()
+            optimizer.zero_grad()
+            step += 1
+            if step % 50 == 0:
+                print(f"finetune epoch {epoch + 1} step {step}/{steps} loss {loss.item():.4f}", flush=True)
+    directory.mkdir(parents=True, exist_ok=True)
+    model.save_pretrained(directory)
+    tokenizer.save_pretrained(directory)
+    return {"units": len(order), "steps": steps, "seconds": time.perf_counter() - started}

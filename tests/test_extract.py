@@ -1,0 +1,87 @@
+"""`powers extract` and `powers eval` as an evaluator runs them: classify a statute, then score it against gold."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import REPO, statute
+
+from pipeline.classify import MODEL_NAMES, load_classifier
+from pipeline.cli import main
+from pipeline.models import CATEGORIES
+
+FOOD_LAW = "行政法/食品安全法(2021-04-29).md"
+FOOD_GOLD = REPO / "annotations" / "gold" / "食品安全法(2021-04-29).jsonl"
+PENALTY_122 = "《中华人民共和国食品安全法》第一百二十二条第一款"
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture(scope="module")
+def extracted(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("extract") / "powers.jsonl"
+    assert main(["extract", str(statute(FOOD_LAW)), "-o", str(out)]) == 0
+    return out
+
+
+def test_every_unit_keeps_its_segment_fields_and_gets_scored_categories(extracted: Path) -> None:
+    records = read_jsonl(extracted)
+    assert len(records) == 304
+    by_citation = {record["citation"]: record for record in records}
+    penalty = by_citation[PENALTY_122]
+    assert penalty["text"].startswith("违反本法规定，未取得食品生产经营许可")
+    assert "行政处罚" in [item["label"] for item in penalty["categories"]]
+    assert by_citation["《中华人民共和国食品安全法》第一条"]["categories"] == []
+    for record in records:
+        labels = [item["label"] for item in record["categories"]]
+        assert labels == [category for category in CATEGORIES if category in labels]
+        assert all(0.0 <= item["score"] <= 1.0 for item in record["categories"])
+
+
+def test_eval_scores_extract_output_against_gold_and_draws_the_plots(
+    extracted: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["eval", "--gold", str(FOOD_GOLD), "--pred", str(extracted), "-o", str(tmp_path / "eval")]) == 0
+    report = capsys.readouterr().out
+    assert "category micro-F1" in report and "power-vs-none F1" in report and "penalty F1" in report
+    scores = json.loads((tmp_path / "eval" / "scores.json").read_text(encoding="utf-8"))
+    assert 0.5 < scores["categories"]["f1"] <= 1.0
+    for name in ("confusion.png", "reliability.png"):
+        assert (tmp_path / "eval" / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("name", MODEL_NAMES)
+def test_every_shipped_model_loads_and_leaves_empty_and_foreign_units_alone(name: str) -> None:
+    classifier = load_classifier(name)
+    texts = ["", "   ", "2021-04-29", "The licensing authority may revoke the permit.", "处二千元以上一万元以下罚款。"]
+    scores = classifier.classify(texts)
+    for row in scores[:4]:
+        assert classifier.predicted(row) == []
+    assert set(scores[4]) == set(CATEGORIES)
+
+
+def test_a_unit_longer_than_the_window_is_scored_on_all_of_it() -> None:
+    classifier = load_classifier("transformer")
+    scorer = classifier.scorer
+    filler = "县级以上人民政府应当加强对食品安全工作的领导，建立健全食品安全全程监督管理工作机制。" * 8
+    penalty = "违反本法规定的，由县级以上人民政府食品安全监督管理部门没收违法所得，并处五万元以上十万元以下罚款。"
+    inputs, owners = scorer.windows([filler + penalty])
+    assert len(set(owners)) == 1 and len(owners) > 1  # one unit, several windows
+    covered = {token for row in inputs["input_ids"].tolist() for token in row}
+    assert set(scorer.tokenizer(penalty, add_special_tokens=False)["input_ids"]) <= covered
+    assert classifier.classify([filler + penalty])[0]["行政处罚"] >= classifier.classify([filler])[0]["行政处罚"]
+
+
+def test_eval_names_the_gold_file_and_line_of_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "gold.jsonl"
+    lines = FOOD_GOLD.read_text(encoding="utf-8").splitlines()[:3]
+    record = json.loads(lines[2])
+    record["categories"] = ["行政罚款"]
+    bad.write_text("\n".join([*lines[:2], json.dumps(record, ensure_ascii=False)]) + "\n", encoding="utf-8")
+    assert main(["eval", "--gold", str(bad), "--model", "rules"]) == 2
+    error = capsys.readouterr().err
+    assert f"{bad}:3" in error and "行政罚款" in error

@@ -1,0 +1,47 @@
+"""The rule layer on real 款: what the statutes that define the powers say, and what the guidelines exclude."""
+
+from __future__ import annotations
+
+from pipeline.rules import rule_scores
+
+
+def predicted(text: str) -> set[str]:
+    return {category for category, score in rule_scores(text).items() if score >= 0.5}
+
+
+def test_a_fine_with_confiscation_is_a_penalty():
+    text = (  # 食品安全法第一百二十二条第一款
+        "违反本法规定，未取得食品生产经营许可从事食品生产经营活动，或者未取得食品添加剂生产许可从事食品添加剂生产活动的，"
+        "由县级以上人民政府食品安全监督管理部门没收违法所得和违法生产经营的食品、食品添加剂以及用于违法生产经营的工具、"
+        "设备、原料等物品；违法生产经营的食品、食品添加剂货值金额不足一万元的，并处五万元以上十万元以下罚款；"
+        "货值金额一万元以上的，并处货值金额十倍以上二十倍以下罚款。"
+    )
+    assert "行政处罚" in predicted(text)
+
+
+def test_late_fees_and_seizure_are_coercion_but_a_compulsory_licence_is_not():
+    assert "行政强制" in predicted("用人单位未按时足额缴纳社会保险费的，由社会保险费征收机构责令限期缴纳或者补足，"
+                                   "并自欠缴之日起，按日加收万分之五的滞纳金。")
+    assert "行政强制" not in predicted("国务院专利行政部门可以给予实施发明专利或者实用新型专利的强制许可。")
+
+
+def test_purpose_definition_and_criminal_clauses_carry_nothing():
+    assert predicted("为了保证食品安全，保障公众身体健康和生命安全，制定本法。") == set()
+    assert predicted("本法所称道路，是指公路、城市道路和虽在单位管辖范围内但允许社会机动车通行的地方。") == set()
+    assert predicted("违反本法规定，构成犯罪的，依法追究刑事责任。") == set()
+
+
+def test_sanctions_on_officials_only_carry_nothing():
+    text = ("违反本法规定，县级以上地方人民政府有下列行为之一的，对直接负责的主管人员和其他直接责任人员给予警告、"
+            "记过或者记大过处分；造成严重后果的，给予降级或者撤职处分。")
+    assert predicted(text) == set()
+
+
+def test_a_correction_order_beside_a_fine_is_the_penalty_only():
+    text = "违反本规定，未按照规定携带犬只的，由综合行政执法部门责令改正，处五十元以上二百元以下罚款。"
+    assert predicted(text) == {"行政处罚"}
+    assert predicted("违反本规定的，由综合行政执法部门责令限期改正。") == {"其他行政权力"}
+
+
+def test_empty_text_scores_zero():
+    assert set(rule_scores("").values()) == {0.0}

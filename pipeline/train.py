@@ -94,8 +94,11 @@ class _Fixed:
 
 
 def finish(name: str, scorer: Scorer, splits: dict[str, list[Annotation]], directory: Path,
-           extra: dict[str, Any]) -> dict[str, Any]:
-    """Pick the threshold on dev, score dev and test, time it, and write `meta.json`."""
+           extra: dict[str, Any], files: Sequence[Path] = ()) -> dict[str, Any]:
+    """Pick the threshold on dev, score dev and test, time it, and write `meta.json` and the model card.
+
+    `files` are the folders whose files make up the model (default: `directory`).
+    """
     threshold, _ = choose_threshold(scorer, splits["dev"])
     classifier = Classifier(scorer, threshold)
     meta: dict[str, Any] = {"model": name, "threshold": threshold, **extra}
@@ -105,7 +108,10 @@ def finish(name: str, scorer: Scorer, splits: dict[str, list[Annotation]], direc
     started = time.perf_counter()
     classifier.classify(texts)
     meta["units_per_second"] = round(len(texts) / (time.perf_counter() - started), 1)
-    meta["size_bytes"] = sum(path.stat().st_size for path in directory.rglob("*") if path.is_file())
+    meta["size_bytes"] = sum(
+        path.stat().st_size for folder in (files or [directory]) for path in folder.rglob("*")
+        if path.is_file() and path.name not in ("meta.json", "README.md")
+    )
     meta["train_statutes"] = sorted({unit.file or "" for unit in splits["train"]})
     with atomic_open(directory / "meta.json") as handle:
         json.dump(meta, handle, ensure_ascii=False, indent=2)
@@ -141,8 +147,8 @@ def model_card(meta: dict[str, Any]) -> str:
         for part in ("dev", "test")
     )
     statutes = "\n".join(f"- {statute}" for statute in meta["train_statutes"])
-    settings = json.dumps({key: value for key, value in meta.items() if key in ("settings", "weights", "finetune")},
-                          ensure_ascii=False, indent=2)
+    recorded = ("settings", "weights", "finetune", "pretrain")
+    settings = json.dumps({key: value for key, value in meta.items() if key in recorded}, ensure_ascii=False, indent=2)
     return f"""# Model card: {name}
 
 {DESCRIPTION[name]}
@@ -195,7 +201,10 @@ def train_pretrain(config: dict[str, Any]) -> dict[str, Any]:
     texts = [unit["text"] for unit in corpus_units(config["data"]["corpus"], excluded)]
     result = pretrain(texts, config["transformer"], config["pretrain"], config["data"]["pretrained"],
                       config["data"]["seed"])
-    return {**result, "excluded_statutes": sorted(excluded), "units": len(texts)}
+    record = {**result, **config["pretrain"], "units": len(texts), "excluded_statutes": sorted(excluded)}
+    with atomic_open(config["data"]["pretrained"] / "pretrain.json") as handle:
+        json.dump(record, handle, ensure_ascii=False, indent=2)
+    return record
 
 
 def weak_units(config: dict[str, Any], excluded: set[str]) -> list[Annotation]:
@@ -225,8 +234,9 @@ def train_transformer(config: dict[str, Any]) -> dict[str, Any]:
     directory = config["data"]["models"] / "transformer"
     result = finetune(config["data"]["pretrained"], concatenate_datasets(parts), config["transformer"], training,
                       directory, config["data"]["seed"])
+    pretrained = json.loads((config["data"]["pretrained"] / "pretrain.json").read_text(encoding="utf-8"))
     return finish("transformer", TransformerClassifier(directory), splits, directory,
-                  {"settings": {**config["transformer"], **training}, "finetune": result})
+                  {"settings": {**config["transformer"], **training}, "finetune": result, "pretrain": pretrained})
 
 
 def train_ensemble(config: dict[str, Any]) -> dict[str, Any]:
@@ -244,7 +254,8 @@ def train_ensemble(config: dict[str, Any]) -> dict[str, Any]:
     assert best is not None
     directory = config["data"]["models"] / "ensemble"
     directory.mkdir(parents=True, exist_ok=True)
-    return finish("ensemble", EnsembleScorer(members, best[1]), splits, directory, {"weights": best[1]})
+    used = [config["data"]["models"] / name for name, weight in best[1].items() if weight and name != "rules"]
+    return finish("ensemble", EnsembleScorer(members, best[1]), splits, directory, {"weights": best[1]}, used)
 
 
 def _weight_grid(names: list[str]) -> list[dict[str, float]]:

@@ -49,7 +49,7 @@ def test_eval_scores_extract_output_against_gold_and_draws_the_plots(
     report = capsys.readouterr().out
     assert "category micro-F1" in report and "power-vs-none F1" in report and "penalty F1" in report
     scores = json.loads((tmp_path / "eval" / "scores.json").read_text(encoding="utf-8"))
-    assert 0.5 < scores["categories"]["f1"] <= 1.0
+    assert 0.5 < scores["categories"]["micro"]["f1"] <= 1.0
     for name in ("confusion.png", "reliability.png"):
         assert (tmp_path / "eval" / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 

@@ -8,6 +8,7 @@ a few thousand entries.
 
 from __future__ import annotations
 
+import json
 import math
 import random
 import time
@@ -81,18 +82,31 @@ def blocks(texts: Iterable[str], tokenizer: BertTokenizerFast, length: int) -> I
 def pretrain(
     texts: list[str], settings: dict[str, Any], training: dict[str, Any], directory: Path, seed: int
 ) -> dict[str, float]:
-    """Masked-language-model pretraining; writes the tokenizer and the encoder to `directory`."""
+    """Masked-language-model pretraining; writes the tokenizer and the encoder to `directory`.
+
+    A checkpoint is written every `checkpoint_every` steps with the number of steps done, and a run
+    that finds one continues from it (the learning-rate schedule resumes where it stopped), so a
+    killed run or a longer schedule costs only the steps not yet taken.
+    """
     random.seed(seed)
     torch.manual_seed(seed)
-    tokenizer = build_tokenizer(texts, settings["vocab_size"], directory)
-    model = BertForMaskedLM(encoder_config(settings, tokenizer))
+    progress = directory / "progress.json"
+    done = json.loads(progress.read_text(encoding="utf-8"))["steps"] if progress.is_file() else 0
+    if done:
+        tokenizer = BertTokenizerFast.from_pretrained(directory)
+        model = BertForMaskedLM.from_pretrained(directory)
+    else:
+        tokenizer = build_tokenizer(texts, settings["vocab_size"], directory)
+        model = BertForMaskedLM(encoder_config(settings, tokenizer))
     examples = list(blocks(texts, tokenizer, settings["max_length"]))
     collate = DataCollatorForLanguageModeling(tokenizer, mlm_probability=training["mask_probability"])
     optimizer = torch.optim.AdamW(model.parameters(), lr=training["learning_rate"], weight_decay=0.01)
     schedule = warmup_then_decay(optimizer, training["warmup"], training["steps"])
+    for _ in range(done):
+        schedule.step()
     model.train()
     started, losses = time.perf_counter(), []
-    for step in range(1, training["steps"] + 1):
+    for step in range(done + 1, training["steps"] + 1):
         batch = collate([{"input_ids": ids} for ids in random.sample(examples, training["batch_size"])])
         loss = model(**batch).loss
         loss.backward()
@@ -105,9 +119,11 @@ def pretrain(
             elapsed = time.perf_counter() - started
             loss_now = sum(losses[-50:]) / 50
             print(f"pretrain step {step}/{training['steps']} loss {loss_now:.3f} {elapsed:.0f}s", flush=True)
-    model.save_pretrained(directory)
-    return {"blocks": len(examples), "final_loss": sum(losses[-50:]) / min(50, len(losses)),
-            "seconds": time.perf_counter() - started}
+        if step % training["checkpoint_every"] == 0 or step == training["steps"]:
+            model.save_pretrained(directory)
+            progress.write_text(json.dumps({"steps": step}), encoding="utf-8")
+    return {"blocks": len(examples), "final_loss": sum(losses[-50:]) / max(1, min(50, len(losses))),
+            "seconds": time.perf_counter() - started, "resumed_at": done}
 
 
 def warmup_then_decay(optimizer: torch.optim.Optimizer, warmup: int, total: int) -> torch.optim.lr_scheduler.LambdaLR:

@@ -18,7 +18,7 @@ from pipeline.classify import DEFAULT_MODEL, MODEL_NAMES, MODELS, load_classifie
 from pipeline.evaluate import evaluate, format_report, to_json, write_plots
 from pipeline.extract import as_annotation, extract
 from pipeline.find import find_statutes
-from pipeline.gold import SPLITS, load_annotations, load_splits, split
+from pipeline.gold import SPLITS, load_annotations, load_splits, split, write_label_studio
 from pipeline.models import CATEGORIES, Annotation, Diagnostic, RegistryEntry, Statute, StatuteError
 from pipeline.registry import Registry, build_registry, load_registry, save_registry
 from pipeline.segment import read_statute
@@ -162,6 +162,17 @@ def read_predictions(path: Path) -> list[Annotation]:
     return [as_annotation(record) for record in records]
 
 
+def gold_export_command(args: argparse.Namespace) -> int:
+    try:
+        annotations = load_annotations(Path(args.gold))
+    except (StatuteError, FileNotFoundError) as error:
+        print(f"powers gold: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    count = write_label_studio(annotations, Path(args.output))
+    print(f"powers gold: {count} tasks written to {args.output} (Label Studio JSON export)", file=sys.stderr)
+    return EXIT_OK
+
+
 def train_command(args: argparse.Namespace) -> int:
     result = TRAINERS[args.model](load_config(Path(args.config), Path(args.into) if args.into else None))
     print(json.dumps(result, ensure_ascii=False, indent=2))
@@ -277,6 +288,15 @@ def build_parser() -> argparse.ArgumentParser:
                              help="write confusion.png, reliability.png and scores.json here")
     eval_parser.add_argument("--worst", type=int, default=20, metavar="N", help="how many worst errors to list")
     eval_parser.set_defaults(run=eval_command)
+
+    gold_parser = commands.add_parser(
+        "gold", help="gold labels in Label Studio's export format",
+        description="Write gold labels (flat JSONL file or folder) as a Label Studio JSON export: one task per "
+                    "款 with the labels as annotations, for a project made with annotations/labeling-config.xml.",
+    )
+    gold_parser.add_argument("gold", metavar="PATH", help="gold file or folder")
+    gold_parser.add_argument("-o", "--output", required=True, metavar="TASKS.json")
+    gold_parser.set_defaults(run=gold_export_command)
 
     train_parser = commands.add_parser(
         "train", help="retrain a shipped model from models/config.toml",

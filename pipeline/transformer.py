@@ -12,6 +12,7 @@ import json
 import math
 import random
 import time
+import warnings
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -102,8 +103,10 @@ def pretrain(
     collate = DataCollatorForLanguageModeling(tokenizer, mlm_probability=training["mask_probability"])
     optimizer = torch.optim.AdamW(model.parameters(), lr=training["learning_rate"], weight_decay=0.01)
     schedule = warmup_then_decay(optimizer, training["warmup"], training["steps"])
-    for _ in range(done):
-        schedule.step()
+    with warnings.catch_warnings():  # stepping the schedule to where it stopped, before any optimiser step
+        warnings.simplefilter("ignore", UserWarning)
+        for _ in range(done):
+            schedule.step()
     model.train()
     started, losses = time.perf_counter(), []
     for step in range(done + 1, training["steps"] + 1):

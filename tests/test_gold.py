@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
+from pipeline.cli import main
 from pipeline.gold import (
     load_annotations,
     load_splits,
@@ -311,3 +312,12 @@ def test_a_statute_in_two_splits_is_an_error(tmp_path: Path) -> None:
         load_splits(path)
     with pytest.raises(ValueError, match="two splits"):
         split([], {"test": ["甲法.md"], "train": ["甲法.md"]})
+
+
+def test_the_shipped_label_studio_export_is_the_gold_as_it_is_now(tmp_path: Path) -> None:
+    """annotations/label-studio/gold.json is remade by `powers gold annotations/gold -o …`; a stale copy fails."""
+    fresh = tmp_path / "gold.json"
+    assert main(["gold", str(GOLD), "-o", str(fresh)]) == 0
+    shipped = GOLD.parent / "label-studio" / "gold.json"
+    assert json.loads(shipped.read_text(encoding="utf-8")) == json.loads(fresh.read_text(encoding="utf-8"))
+    assert load_annotations(shipped) == load_annotations(GOLD)

@@ -235,6 +235,9 @@ def train_transformer(config: dict[str, Any]) -> dict[str, Any]:
     result = finetune(config["data"]["pretrained"], concatenate_datasets(parts), config["transformer"], training,
                       directory, config["data"]["seed"])
     pretrained = json.loads((config["data"]["pretrained"] / "pretrain.json").read_text(encoding="utf-8"))
+    progress = config["data"]["pretrained"] / "progress.json"
+    if progress.is_file():  # the encoder as it was when fine-tuning started, possibly mid-schedule
+        pretrained["steps_done"] = json.loads(progress.read_text(encoding="utf-8"))["steps"]
     return finish("transformer", TransformerClassifier(directory), splits, directory,
                   {"settings": {**config["transformer"], **training}, "finetune": result, "pretrain": pretrained})
 

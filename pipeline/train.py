@@ -70,10 +70,11 @@ def headline(evaluation: Evaluation) -> dict[str, float | None]:
 
 def choose_threshold(scorer: Scorer, dev: Sequence[Annotation]) -> tuple[float, dict[str, float | None]]:
     """The threshold that maximises the mean of micro- and macro-F1 on dev."""
-    scores = scorer.scores([unit.text for unit in dev])
+    texts = [unit.text for unit in dev]
+    fixed = _Fixed(scorer.name, texts, scorer.scores(texts))
     best: tuple[float, float, dict[str, float | None]] | None = None
     for threshold in THRESHOLDS:
-        classifier = Classifier(_Fixed(scorer.name, scores), threshold)
+        classifier = Classifier(fixed, threshold)
         result = headline(evaluate(dev, predict(classifier, dev)))
         objective = ((result["micro_f1"] or 0.0) + (result["macro_f1"] or 0.0)) / 2
         if best is None or objective > best[1]:
@@ -83,14 +84,14 @@ def choose_threshold(scorer: Scorer, dev: Sequence[Annotation]) -> tuple[float, 
 
 
 class _Fixed:
-    """Scores computed once, replayed for each threshold tried (texts are dev units in order)."""
+    """A scorer's scores computed once and replayed, text by text, for each threshold or weighting tried."""
 
-    def __init__(self, name: str, scores: list[dict[str, float]]) -> None:
+    def __init__(self, name: str, texts: Sequence[str], scores: list[dict[str, float]]) -> None:
         self.name = name
-        self._scores = scores
+        self._scores = dict(zip(texts, scores, strict=True))
 
     def scores(self, texts: Sequence[str]) -> list[dict[str, float]]:
-        return self._scores
+        return [self._scores[text] for text in texts]
 
 
 def finish(name: str, scorer: Scorer, splits: dict[str, list[Annotation]], directory: Path,
@@ -247,7 +248,9 @@ def train_ensemble(config: dict[str, Any]) -> dict[str, Any]:
     splits = gold_splits(config)
     members = {name: load_scorer(name, config["data"]["models"]) for name in config["ensemble"]["members"]}
     dev_texts = [unit.text for unit in splits["dev"]]
-    cached = {name: _Fixed(name, member.scores(dev_texts)) for name, member in members.items()}
+    cached: dict[str, Scorer] = {
+        name: _Fixed(name, dev_texts, member.scores(dev_texts)) for name, member in members.items()
+    }
     best: tuple[float, dict[str, float]] | None = None
     for weights in _weight_grid(list(members)):
         _, result = choose_threshold(EnsembleScorer(dict(cached), weights), splits["dev"])

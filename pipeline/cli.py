@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -74,27 +74,38 @@ def read_statutes(paths: list[str], report: Report) -> Iterator[Statute]:
         yield statute
 
 
-def segment_command(args: argparse.Namespace) -> int:
-    report = Report()
+def write_records(
+    command: str, args: argparse.Namespace, report: Report, records: Iterator[dict[str, Any]],
+    how: str = "", found: Callable[[], str] = str,
+) -> int:
+    """Stream one stage's records to `args.output` atomically and sum the run up; the exit status.
 
-    def records() -> Iterator[dict[str, Any]]:
-        for statute in read_statutes(args.paths, report):
-            for provision in statute.provisions:
-                yield provision.to_dict()
+    `how` says what the stage did to the records, `found` what it found in them (read once all are written).
+    A run that reads no provision leaves an existing output alone.
+    """
+
+    def checked() -> Iterator[dict[str, Any]]:
+        yield from records
         if report.provisions == 0:
             raise NothingReadError
 
     try:
-        write_jsonl(args.output, records())
+        write_jsonl(args.output, checked())
     except NothingReadError:
-        print(f"powers segment: nothing could be read; {args.output} was not written", file=sys.stderr)
+        print(f"powers {command}: nothing could be read; {args.output} was not written", file=sys.stderr)
         return EXIT_NOTHING_READ
     print(
-        f"powers segment: {report.provisions} provisions from {report.files} file(s) written to {args.output}"
-        f"; {len(report.failed)} file(s) not read, {report.warnings} warning(s)",
+        f"powers {command}: {report.provisions} provisions from {report.files} file(s) {how}written to "
+        f"{args.output}{found()}; {len(report.failed)} file(s) not read, {report.warnings} warning(s)",
         file=sys.stderr,
     )
     return EXIT_NOTHING_READ if args.strict and report.failed else EXIT_OK
+
+
+def segment_command(args: argparse.Namespace) -> int:
+    report = Report()
+    records = (provision.to_dict() for statute in read_statutes(args.paths, report) for provision in statute.provisions)
+    return write_records("segment", args, report, records)
 
 
 def extract_command(args: argparse.Namespace) -> int:
@@ -110,22 +121,12 @@ def extract_command(args: argparse.Namespace) -> int:
         for record in extract(read_statutes(args.paths, report), classifier):
             powers.update(item["label"] for item in record["categories"])
             yield record
-        if report.provisions == 0:
-            raise NothingReadError
 
-    try:
-        write_jsonl(args.output, records())
-    except NothingReadError:
-        print(f"powers extract: nothing could be read; {args.output} was not written", file=sys.stderr)
-        return EXIT_NOTHING_READ
-    found = ", ".join(f"{category} {powers[category]}" for category in CATEGORIES if powers[category]) or "none"
-    print(
-        f"powers extract: {report.provisions} provisions from {report.files} file(s) classified by the "
-        f"{classifier.name} model and written to {args.output}; categories: {found}"
-        f"; {len(report.failed)} file(s) not read, {report.warnings} warning(s)",
-        file=sys.stderr,
-    )
-    return EXIT_NOTHING_READ if args.strict and report.failed else EXIT_OK
+    def found() -> str:
+        counts = ", ".join(f"{category} {powers[category]}" for category in CATEGORIES if powers[category])
+        return f"; categories: {counts or 'none'}"
+
+    return write_records("extract", args, report, records(), f"classified by the {classifier.name} model and ", found)
 
 
 def eval_command(args: argparse.Namespace) -> int:

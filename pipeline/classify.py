@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
-from pipeline.models import CATEGORIES
+from pipeline.models import CATEGORIES, Annotation
 from pipeline.rules import rule_scores
 
 MODELS = Path(__file__).resolve().parent.parent / "models"
@@ -75,6 +75,15 @@ class Classifier:
         for index, scores in zip(scorable, self.scorer.scores([texts[index] for index in scorable]), strict=True):
             results[index] = scores
         return results
+
+    def annotate(self, units: Sequence[Annotation]) -> list[Annotation]:
+        """The classifier's labels for units (gold ones, say), as Annotations that `evaluate` compares."""
+        rows = self.classify([unit.text for unit in units])
+        return [
+            replace(unit, categories=tuple(str(item["label"]) for item in self.predicted(row)), scores=row,
+                    subjects=(), penalties=(), adjudication=None)
+            for unit, row in zip(units, rows, strict=True)
+        ]
 
     def predicted(self, scores: dict[str, float]) -> list[dict[str, float | str]]:
         """The categories at or above the threshold, in the guidelines' order, with their scores."""

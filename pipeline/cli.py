@@ -15,20 +15,19 @@ from tqdm import tqdm
 
 from pipeline import __version__
 from pipeline.classify import DEFAULT_MODEL, MODEL_NAMES, MODELS, load_classifier
-from pipeline.evaluate import evaluate, format_report, to_json, write_plots
 from pipeline.extract import as_annotation, extract
 from pipeline.find import find_statutes
 from pipeline.gold import SPLITS, load_annotations, load_splits, split, write_label_studio
 from pipeline.models import CATEGORIES, Annotation, Diagnostic, RegistryEntry, Statute, StatuteError
 from pipeline.registry import Registry, build_registry, load_registry, save_registry
 from pipeline.segment import read_statute
-from pipeline.train import TRAINERS, load_config, predict
 from pipeline.write import atomic_open, write_jsonl
 
 DEFAULT_REGISTRY = "corpus/registry.jsonl"
 STATUS_LABELS = {"in_force": "现行有效", "amended": "已被修改", "repealed": "已废止"}
 
 EXIT_OK, EXIT_NOTHING_READ, EXIT_USAGE = 0, 1, 2
+TRAINABLE = ("pretrain", "linear", "transformer", "ensemble")  # pipeline.train.TRAINERS, imported only to train
 
 
 class NothingReadError(Exception):
@@ -130,11 +129,13 @@ def extract_command(args: argparse.Namespace) -> int:
 
 
 def eval_command(args: argparse.Namespace) -> int:
+    from pipeline.evaluate import evaluate, format_report, to_json, write_plots  # matplotlib: only when scoring
+
     try:
         gold = load_annotations(Path(args.gold))
         if args.split != "all":
             gold = split(gold, load_splits(Path(args.splits)))[args.split]
-        predicted = read_predictions(Path(args.pred)) if args.pred else predict(load_classifier(args.model), gold)
+        predicted = read_predictions(Path(args.pred)) if args.pred else load_classifier(args.model).annotate(gold)
         evaluation = evaluate(gold, predicted)
     except (StatuteError, FileNotFoundError, ValueError, KeyError, json.JSONDecodeError) as error:
         print(f"powers eval: {error}", file=sys.stderr)
@@ -175,6 +176,8 @@ def gold_export_command(args: argparse.Namespace) -> int:
 
 
 def train_command(args: argparse.Namespace) -> int:
+    from pipeline.train import TRAINERS, load_config  # datasets, evaluation: only when training
+
     result = TRAINERS[args.model](load_config(Path(args.config), Path(args.into) if args.into else None))
     print(json.dumps(result, ensure_ascii=False, indent=2))
     return EXIT_OK
@@ -304,7 +307,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Retrain a model: pretrain (the MLM encoder), linear, transformer or ensemble. Models learn "
                     "from the train split, choose thresholds on dev, and write their scores to meta.json.",
     )
-    train_parser.add_argument("model", choices=list(TRAINERS))
+    train_parser.add_argument("model", choices=TRAINABLE)
     train_parser.add_argument("--config", default=str(MODELS / "config.toml"), metavar="CONFIG.toml")
     train_parser.add_argument("--into", metavar="DIR", help=f"write the model here (default: {MODELS})")
     train_parser.set_defaults(run=train_command)

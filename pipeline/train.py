@@ -45,19 +45,6 @@ def held_out_names(splits: dict[str, list[Annotation]]) -> set[str]:
     return {statute_name(unit.file or "") for name in ("dev", "test") for unit in splits[name]}
 
 
-def predict(classifier: Classifier, units: Sequence[Annotation]) -> list[Annotation]:
-    """The classifier's labels for gold units, as Annotations that `evaluate` compares with the gold."""
-    scores = classifier.classify([unit.text for unit in units])
-    return [
-        Annotation(
-            citation=unit.citation, text=unit.text, file=unit.file, article=unit.article,
-            article_label=unit.article_label, paragraph=unit.paragraph,
-            categories=tuple(str(item["label"]) for item in classifier.predicted(row)), scores=row,
-        )
-        for unit, row in zip(units, scores, strict=True)
-    ]
-
-
 def headline(evaluation: Evaluation) -> dict[str, float | None]:
     return {
         "micro_f1": evaluation.categories.f1,
@@ -75,7 +62,7 @@ def choose_threshold(scorer: Scorer, dev: Sequence[Annotation]) -> tuple[float, 
     best: tuple[float, float, dict[str, float | None]] | None = None
     for threshold in THRESHOLDS:
         classifier = Classifier(fixed, threshold)
-        result = headline(evaluate(dev, predict(classifier, dev)))
+        result = headline(evaluate(dev, classifier.annotate(dev)))
         objective = ((result["micro_f1"] or 0.0) + (result["macro_f1"] or 0.0)) / 2
         if best is None or objective > best[1]:
             best = (threshold, objective, result)
@@ -104,7 +91,7 @@ def finish(name: str, scorer: Scorer, splits: dict[str, list[Annotation]], direc
     classifier = Classifier(scorer, threshold)
     meta: dict[str, Any] = {"model": name, "threshold": threshold, **extra}
     for part in ("dev", "test"):
-        meta[part] = headline(evaluate(splits[part], predict(classifier, splits[part])))
+        meta[part] = headline(evaluate(splits[part], classifier.annotate(splits[part])))
     texts = [unit.text for unit in splits["dev"] + splits["test"]]
     started = time.perf_counter()
     classifier.classify(texts)

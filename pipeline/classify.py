@@ -63,10 +63,17 @@ class Classifier:
 
     scorer: Scorer
     threshold: float
+    subject_threshold: float | None = None
 
     @property
     def name(self) -> str:
         return self.scorer.name
+
+    def acting(self, scores: dict[str, float]) -> bool:
+        """Whether a unit is power-like enough to name its acting bodies: the subject threshold (chosen on dev for
+        subject F1) may sit below the category threshold, since a body is worth showing on a doubtful unit too."""
+        gate = self.threshold if self.subject_threshold is None else self.subject_threshold
+        return max(scores.values(), default=0.0) >= gate
 
     def classify(self, texts: Sequence[str]) -> list[dict[str, float]]:
         """Scores for all ten categories; a unit with no Chinese text (empty, numbers only) scores zero."""
@@ -99,7 +106,7 @@ def load_classifier(name: str = DEFAULT_MODEL, models: Path = MODELS) -> Classif
     if name not in MODEL_NAMES:
         raise ValueError(f"unknown model {name!r}: choose one of {', '.join(MODEL_NAMES)}")
     meta = read_meta(models / name)
-    return Classifier(load_scorer(name, models), meta.get("threshold", 0.5))
+    return Classifier(load_scorer(name, models), meta.get("threshold", 0.5), meta.get("subject_threshold"))
 
 
 def load_scorer(name: str, models: Path = MODELS) -> Scorer:

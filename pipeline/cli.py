@@ -15,12 +15,16 @@ from tqdm import tqdm
 
 from pipeline import __version__
 from pipeline.classify import DEFAULT_MODEL, MODEL_NAMES, MODELS, load_classifier
-from pipeline.extract import as_annotation, extract
+from pipeline.export import NAMES, write_entries
+from pipeline.extract import annotate, as_annotation, extract, read_powers
 from pipeline.find import find_statutes
 from pipeline.gold import SPLITS, load_annotations, load_splits, split, write_label_studio
+from pipeline.merge import keep_reviewed, read_entries
 from pipeline.models import CATEGORIES, Annotation, Diagnostic, RegistryEntry, Statute, StatuteError
+from pipeline.propose import propose
 from pipeline.registry import Registry, build_registry, load_registry, save_registry
 from pipeline.segment import read_statute
+from pipeline.tiers import DEFAULT_SCHEME, load_scheme
 from pipeline.write import atomic_open, write_jsonl
 
 DEFAULT_REGISTRY = "corpus/registry.jsonl"
@@ -128,6 +132,45 @@ def extract_command(args: argparse.Namespace) -> int:
     return write_records("extract", args, report, records(), f"classified by the {classifier.name} model and ", found)
 
 
+def propose_command(args: argparse.Namespace) -> int:
+    try:
+        classifier = load_classifier(args.model)
+        scheme = load_scheme(args.tiers)
+    except (FileNotFoundError, ValueError, StatuteError) as error:
+        print(f"powers propose: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    output = Path(args.output)
+    previous_path = output / NAMES["jsonl"]
+    try:
+        previous = read_entries(previous_path) if previous_path.exists() else []
+    except StatuteError as error:
+        print(f"powers propose: {error}; nothing was written", file=sys.stderr)
+        return EXIT_USAGE
+    report = Report()
+    entries = [
+        entry
+        for statute in read_statutes(args.paths, report)
+        for entry in propose(statute, read_powers(statute, classifier), scheme)
+    ]
+    if report.provisions == 0:
+        print(f"powers propose: nothing could be read; {output} was not written", file=sys.stderr)
+        return EXIT_NOTHING_READ
+    entries, kept = keep_reviewed(entries, previous)
+    paths = write_entries(entries, output)
+    counts = Counter(entry.category for entry in entries)
+    by_category = ", ".join(f"{category} {counts[category]}" for category in CATEGORIES if counts[category])
+    unresolved = sum(1 for entry in entries if entry.subject is None)
+    flagged = sum(1 for entry in entries if entry.warnings)
+    print(
+        f"powers propose: {len(entries)} entries ({by_category or 'none'}) from {report.provisions} provisions of "
+        f"{report.files} file(s), classified by the {classifier.name} model; {kept} reviewed entries kept as "
+        f"reviewed, {unresolved} without an acting body, {flagged} with warnings; written to "
+        f"{', '.join(str(path) for path in paths.values())}; {len(report.failed)} file(s) not read",
+        file=sys.stderr,
+    )
+    return EXIT_NOTHING_READ if args.strict and report.failed else EXIT_OK
+
+
 def eval_command(args: argparse.Namespace) -> int:
     from pipeline.evaluate import evaluate, format_report, to_json, write_plots  # matplotlib: only when scoring
 
@@ -135,7 +178,7 @@ def eval_command(args: argparse.Namespace) -> int:
         gold = load_annotations(Path(args.gold))
         if args.split != "all":
             gold = split(gold, load_splits(Path(args.splits)))[args.split]
-        predicted = read_predictions(Path(args.pred)) if args.pred else load_classifier(args.model).annotate(gold)
+        predicted = read_predictions(Path(args.pred)) if args.pred else annotate(gold, load_classifier(args.model))
         evaluation = evaluate(gold, predicted)
     except (StatuteError, FileNotFoundError, ValueError, KeyError, json.JSONDecodeError) as error:
         print(f"powers eval: {error}", file=sys.stderr)
@@ -272,6 +315,21 @@ def build_parser() -> argparse.ArgumentParser:
                                 help=f"which classifier (default: {DEFAULT_MODEL}, the best on the dev split)")
     extract_parser.add_argument("--strict", action="store_true", help="exit non-zero if any file could not be read")
     extract_parser.set_defaults(run=extract_command)
+
+    propose_parser = commands.add_parser(
+        "propose",
+        help="propose the power list: entries with name, category, acting body, basis, tiers and confidence",
+        description="Write DIR/entries.jsonl, DIR/entries.csv and DIR/entries.xlsx: one entry per basis 款 or 项, "
+        "category and acting body. Entries a reviewer already decided in DIR/entries.jsonl are kept as decided.",
+    )
+    propose_parser.add_argument("paths", nargs="+", metavar="PATH", help="statute files or folders")
+    propose_parser.add_argument("-o", "--output", required=True, metavar="DIR")
+    propose_parser.add_argument("--model", default=DEFAULT_MODEL, choices=MODEL_NAMES,
+                                help=f"the classifier (default: {DEFAULT_MODEL}, the best on the dev split)")
+    propose_parser.add_argument("--tiers", default=str(DEFAULT_SCHEME), metavar="TIERS.toml",
+                                help="the department's discretion scheme (default: the guidelines' 30/40/30)")
+    propose_parser.add_argument("--strict", action="store_true", help="exit non-zero if any file could not be read")
+    propose_parser.set_defaults(run=propose_command)
 
     eval_parser = commands.add_parser(
         "eval", help="score a model's output against gold",

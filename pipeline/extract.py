@@ -1,27 +1,64 @@
-"""Provision → power: the 款 records of the segmentation with the categories a classifier gives them.
+"""Provision → power: each 款 with the categories a classifier gives it, who acts, and the sanctions it sets.
 
-A record keeps every field of `powers segment` and adds `categories`, the predicted labels only, each
-with its score, in the guidelines' order. Reading such records back gives Annotations for scoring.
+A record keeps every field of `powers segment` and adds `categories` (the predicted labels only, each with its score,
+in the guidelines' order), `subjects`, `penalties`, `measures` and `warnings`. Subjects are read only in a 款 that
+is power-like (its best category score reaches the model's subject threshold, chosen on dev): the guidelines give
+a body only where it exercises a power. Penalty ranges are read only in a 款 that carries 行政处罚. Reading such
+records back gives Annotations for scoring.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from pipeline.classify import Classifier
-from pipeline.models import Annotation, Penalty, Span, Statute
+from pipeline.models import Annotation, Penalty, PenaltyFindings, Power, Provision, Span, Statute
+from pipeline.penalties import find_penalties
+from pipeline.subjects import find_subjects
+
+PENALTY = "行政处罚"
+PENALTY_FIELDS = ("kind", "min", "max", "unit", "base", "condition")
 
 
 def extract(statutes: Iterable[Statute], classifier: Classifier) -> Iterator[dict[str, Any]]:
     """One record per 款, statute by statute (each statute is one batch for the model)."""
     for statute in statutes:
-        scores = classifier.classify([provision.text for provision in statute.provisions])
-        for provision, row in zip(statute.provisions, scores, strict=True):
-            record = provision.to_dict()
-            record["categories"] = classifier.predicted(row)
-            yield record
+        for power in read_powers(statute, classifier):
+            yield power.to_dict()
+
+
+def read_powers(statute: Statute, classifier: Classifier) -> list[Power]:
+    """The 款 of one statute as Powers, in order."""
+    rows = classifier.classify([provision.text for provision in statute.provisions])
+    return [
+        read_power(provision, classifier.predicted(row), classifier.acting(row))
+        for provision, row in zip(statute.provisions, rows, strict=True)
+    ]
+
+
+def read_power(provision: Provision, categories: list[dict[str, Any]], acting: bool) -> Power:
+    """What one 款 says, given the categories it carries and whether it is power-like enough to name bodies."""
+    labels = tuple((str(item["label"]), float(item["score"])) for item in categories)
+    subjects, findings = read_unit(provision.text, [label for label, _ in labels], acting)
+    return Power(provision, labels, subjects, findings.ranges, findings.measures, findings.warnings)
+
+
+def read_unit(text: str, labels: Sequence[str], acting: bool) -> tuple[tuple[Span, ...], PenaltyFindings]:
+    """The acting bodies of a power-like unit, and the sanctions of one that carries 行政处罚."""
+    subjects = find_subjects(text) if acting or labels else ()
+    return subjects, find_penalties(text) if PENALTY in labels else PenaltyFindings()
+
+
+def annotate(units: Sequence[Annotation], classifier: Classifier) -> list[Annotation]:
+    """Units (gold ones, say) labelled as `powers extract` would label them, for `evaluate`."""
+    labelled = []
+    for unit in classifier.annotate(units):
+        subjects, findings = read_unit(unit.text, unit.categories, classifier.acting(unit.scores))
+        labelled.append(replace(unit, subjects=subjects, penalties=tuple(found.penalty for found in findings.ranges)))
+    return labelled
 
 
 def as_annotation(record: dict[str, Any]) -> Annotation:
@@ -36,6 +73,8 @@ def as_annotation(record: dict[str, Any]) -> Annotation:
         paragraph=record.get("paragraph"),
         categories=tuple(item["label"] for item in categories),
         scores={item["label"]: float(item["score"]) for item in categories},
-        subjects=tuple(Span(**span) for span in record.get("subjects") or ()),
-        penalties=tuple(Penalty(**penalty) for penalty in record.get("penalties") or ()),
+        subjects=tuple(Span(span["text"], span["start"], span["end"]) for span in record.get("subjects") or ()),
+        penalties=tuple(
+            Penalty(**{key: penalty.get(key) for key in PENALTY_FIELDS}) for penalty in record.get("penalties") or ()
+        ),
     )

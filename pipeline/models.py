@@ -224,6 +224,71 @@ class RegistryEntry:
         return _json_ready(asdict(self))
 
 
+@dataclass(frozen=True)
+class Tier:
+    """One discretion tier (裁量阶次) of a range: the bounds a department's standard sets for that tier.
+
+    `source` says where the tier came from: "scheme" (a share of the range by the department's scheme) or "text"
+    (the statute's own condition, 情节严重的, which takes precedence). A `None` bound is open, and `note` says why.
+    """
+
+    name: str
+    kind: str
+    min: float | None
+    max: float | None
+    unit: str
+    base: str | None = None
+    condition: str | None = None
+    source: str = "scheme"
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One proposed line of a power list: what legal staff publish, with where each part came from.
+
+    `id` stays the same when the text around the basis changes (it hashes the statute's title, the category, the
+    name and the subject, not the article number), so a reviewer's decision follows the entry through
+    renumbering. `subject_source` says where the acting body was read: the basis itself, or the citation of the
+    provision it was resolved from (`subject_rule`: named, referenced, general_clause, competent_department,
+    unresolved).
+    """
+
+    id: str
+    name: str
+    category: str
+    subject: str | None
+    subject_rule: str
+    subject_source: str | None
+    citation: str
+    quote: str
+    source: str
+    title: str
+    article: int
+    paragraph: int
+    item: int | None
+    confidence: float
+    penalties: tuple[Penalty, ...] = ()
+    measures: tuple[str, ...] = ()
+    tiers: tuple[Tier, ...] = ()
+    warnings: tuple[str, ...] = ()
+    status: str = "proposed"
+
+    def to_dict(self) -> dict[str, Any]:
+        return _json_ready(asdict(self))
+
+    @classmethod
+    def from_dict(cls, record: dict[str, Any]) -> Entry:
+        """An entry read back from `to_dict`'s JSON (a KeyError or TypeError names what is missing or wrong)."""
+        return cls(**{
+            **record,
+            "penalties": tuple(Penalty(**penalty) for penalty in record.get("penalties", ())),
+            "measures": tuple(record.get("measures", ())),
+            "tiers": tuple(Tier(**tier) for tier in record.get("tiers", ())),
+            "warnings": tuple(record.get("warnings", ())),
+        })
+
+
 def _json_ready(value: Any) -> Any:
     """The JSON form of a record: tuples become lists, as they will when read back."""
     if isinstance(value, dict):
@@ -231,3 +296,87 @@ def _json_ready(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_json_ready(item) for item in value]
     return value
+
+
+@dataclass(frozen=True)
+class FoundPenalty:
+    """A range read from a unit, with the words it was read from: `unit_text[start:end] == quote`."""
+
+    penalty: Penalty
+    start: int
+    end: int
+    quote: str
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A sanction without a range (警告, 没收违法所得, 吊销许可证件…) named by a unit, for the list compilers."""
+
+    name: str
+    quote: str
+    start: int
+    end: int
+    condition: str | None = None
+
+
+@dataclass(frozen=True)
+class PenaltyWarning:
+    """An amount in a sanction a person should look at: not read (a typo, no unit) or read with a caveat (大写, 每…)."""
+
+    message: str
+    quote: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class PenaltyFindings:
+    """What one 款 says about sanctions: the ranges it sets, the other measures it names, what could not be read."""
+
+    ranges: tuple[FoundPenalty, ...] = ()
+    measures: tuple[Measure, ...] = ()
+    warnings: tuple[PenaltyWarning, ...] = ()
+
+
+@dataclass(frozen=True)
+class Power:
+    """A 款 with what the pipeline read in it: the categories it carries (with scores), who acts, the sanctions.
+
+    The record `powers extract` writes and `powers propose` turns into entries: the 款 fields of the segmentation
+    plus `categories` ({label, score}, predicted labels only), `subjects`, `penalties` (the guidelines' fields with
+    the quote and its offsets), `measures` and `warnings`.
+    """
+
+    provision: Provision
+    categories: tuple[tuple[str, float], ...] = ()
+    subjects: tuple[Span, ...] = ()
+    penalties: tuple[FoundPenalty, ...] = ()
+    measures: tuple[Measure, ...] = ()
+    warnings: tuple[PenaltyWarning, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        record = self.provision.to_dict()
+        record["categories"] = [{"label": label, "score": score} for label, score in self.categories]
+        record["subjects"] = [_json_ready(asdict(span)) for span in self.subjects]
+        record["penalties"] = [
+            {**asdict(found.penalty), "start": found.start, "end": found.end, "quote": found.quote}
+            for found in self.penalties
+        ]
+        record["measures"] = [asdict(measure) for measure in self.measures]
+        record["warnings"] = [asdict(warning) for warning in self.warnings]
+        return record
+
+
+@dataclass(frozen=True)
+class ResolvedSubject:
+    """Who acts in a 款 that names no body: `text` is `provision.text[start:end]` of the provision cited.
+
+    `rule` says where the name came from: "referenced" (the 款 it refers to: 依照前款规定处罚),
+    "general_clause" (本法规定的行政处罚，由…决定) or "competent_department" (…部门负责本行政区域内…工作).
+    """
+
+    text: str
+    citation: str
+    rule: Literal["referenced", "general_clause", "competent_department"]
+    start: int
+    end: int

@@ -12,18 +12,21 @@ import random
 import time
 import tomllib
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from pipeline.classify import MODELS, Classifier, EnsembleScorer, Scorer, load_scorer
 from pipeline.dataset import corpus_units, labelled_dataset, statute_name
 from pipeline.evaluate import Evaluation, evaluate
+from pipeline.extract import annotate
 from pipeline.gold import load_annotations, load_splits, split
 from pipeline.models import CATEGORIES, Annotation
 from pipeline.rules import rule_scores
 from pipeline.write import atomic_open
 
 THRESHOLDS = tuple(round(0.05 * step, 2) for step in range(3, 15))  # 0.15 … 0.70
+SUBJECT_THRESHOLDS = tuple(round(0.05 * step, 2) for step in range(1, 10))  # 0.05 … 0.45
 
 
 def load_config(path: Path = MODELS / "config.toml", models: Path | None = None) -> dict[str, Any]:
@@ -50,6 +53,8 @@ def headline(evaluation: Evaluation) -> dict[str, float | None]:
         "micro_f1": evaluation.categories.f1,
         "macro_f1": evaluation.macro_f1,
         "power_f1": evaluation.power.f1,
+        "subject_f1": evaluation.subject_overlap.f1,
+        "penalty_f1": evaluation.penalties.f1,
         "ece": evaluation.calibration.ece,
         "units": len(evaluation.pairs),
     }
@@ -68,6 +73,19 @@ def choose_threshold(scorer: Scorer, dev: Sequence[Annotation]) -> tuple[float, 
             best = (threshold, objective, result)
     assert best is not None
     return best[0], best[2]
+
+
+def choose_subject_threshold(classifier: Classifier, dev: Sequence[Annotation]) -> float:
+    """The lowest best-category score at which a unit's bodies are shown: the one that maximises subject F1 on dev."""
+    texts = [unit.text for unit in dev]
+    fixed = Classifier(_Fixed(classifier.name, texts, classifier.classify(texts)), classifier.threshold)
+    best: tuple[float, float] | None = None
+    for gate in (*SUBJECT_THRESHOLDS, classifier.threshold):
+        f1 = evaluate(dev, annotate(dev, replace(fixed, subject_threshold=gate))).subject_overlap.f1 or 0.0
+        if best is None or f1 > best[1]:
+            best = (gate, f1)
+    assert best is not None
+    return best[0]
 
 
 class _Fixed:
@@ -89,9 +107,12 @@ def finish(name: str, scorer: Scorer, splits: dict[str, list[Annotation]], direc
     """
     threshold, _ = choose_threshold(scorer, splits["dev"])
     classifier = Classifier(scorer, threshold)
-    meta: dict[str, Any] = {"model": name, "threshold": threshold, **extra}
+    classifier = replace(classifier, subject_threshold=choose_subject_threshold(classifier, splits["dev"]))
+    meta: dict[str, Any] = {
+        "model": name, "threshold": threshold, "subject_threshold": classifier.subject_threshold, **extra
+    }
     for part in ("dev", "test"):
-        meta[part] = headline(evaluate(splits[part], classifier.annotate(splits[part])))
+        meta[part] = headline(evaluate(splits[part], annotate(splits[part], classifier)))
     texts = [unit.text for unit in splits["dev"] + splits["test"]]
     started = time.perf_counter()
     classifier.classify(texts)
@@ -131,7 +152,8 @@ def model_card(meta: dict[str, Any]) -> str:
     name = meta["model"]
     rows = "\n".join(
         f"| {part} | {meta[part]['units']} | {meta[part]['micro_f1']:.3f} | {meta[part]['macro_f1']:.3f} "
-        f"| {meta[part]['power_f1']:.3f} | {meta[part]['ece']:.3f} |"
+        f"| {meta[part]['power_f1']:.3f} | {meta[part]['ece']:.3f} | {meta[part]['subject_f1']:.3f} "
+        f"| {meta[part]['penalty_f1']:.3f} |"
         for part in ("dev", "test")
     )
     statutes = "\n".join(f"- {statute}" for statute in meta["train_statutes"])
@@ -142,7 +164,8 @@ def model_card(meta: dict[str, Any]) -> str:
 {DESCRIPTION[name]}
 
 Predicts a category when its probability reaches **{meta['threshold']}** (chosen on the dev split to maximise
-the mean of micro- and macro-F1).
+the mean of micro- and macro-F1). Names a unit's acting bodies (`pipeline/subjects.py`) when its best category
+probability reaches **{meta['subject_threshold']}** (chosen on dev to maximise subject character-overlap F1).
 
 ## Data
 Gold units of the train split of `annotations/splits.toml` ({len(meta['train_statutes'])} statutes), labelled by
@@ -154,8 +177,11 @@ Gold units of the train split of `annotations/splits.toml` ({len(meta['train_sta
 `{RETRAIN[name]}` (settings in `models/config.toml`); scores below are rewritten by the run.
 
 ## Scores (category F1 over the ten categories; macro over the categories present in the gold)
-| split | units | micro-F1 | macro-F1 | power-vs-none F1 | ECE |
-| --- | --- | --- | --- | --- | --- |
+Subject F1 is character overlap with the rule finder `pipeline/subjects.py` behind this model's gate; penalty F1 is
+on (kind, min, max) with `pipeline/penalties.py` in the units this model labels 行政处罚.
+
+| split | units | micro-F1 | macro-F1 | power-vs-none F1 | ECE | subject F1 | penalty F1 |
+| --- | --- | --- | --- | --- | --- | --- | --- |
 {rows}
 
 Reproduce: `powers eval --gold annotations/gold --split dev --model {name}` (and `--split test`).

@@ -1,0 +1,176 @@
+"""Power → entry: the candidate lines of a power list, one per (basis 款 or 项, category, acting body).
+
+A 款 that lists several violations as 项 under one sanction (有下列行为之一的，处…) is the basis of one penalty entry
+per 项, each citing its 项; every other power is one entry per 款. Each category goes to the bodies named nearest
+before its own wording (公安部门 for the detention, 绿化部门 for the fine of the same 款); a 款 that names no body
+takes the one its statute gives (the 款 it refers to, the general clause on penalties, the competent department)
+and the entry says where that came from. Penalty ranges are split into tiers by the department's scheme.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from pipeline.acts import ITEMS_LEAD, entry_name
+from pipeline.lines import to_chinese
+from pipeline.models import Entry, Power, Span, Statute
+from pipeline.rules import RULES
+from pipeline.subjects import resolve_subject
+from pipeline.tiers import Scheme, tiers
+
+PENALTY = "行政处罚"
+UNRESOLVED = "未能确定实施主体：本款未载明，本法规中也未找到总则或主管部门条款"
+
+
+@dataclass(frozen=True)
+class _Basis:
+    """What one entry cites: the whole 款, or one 项 (its number and its stretch of the 款's text)."""
+
+    citation: str
+    quote: str
+    item: int | None
+    start: int
+    end: int
+
+
+def propose(statute: Statute, powers: Sequence[Power], scheme: Scheme) -> list[Entry]:
+    """The entries of one statute, in the statute's order; `powers` are its 款 as `extract` read them."""
+    entries: list[Entry] = []
+    for index, power in enumerate(powers):
+        if not power.categories:
+            continue
+        resolved = None if power.subjects else resolve_subject(statute.provisions, index)
+        for category, score in power.categories:
+            for basis in _bases(power, category):
+                for subject in _subjects_for(power, category, basis):
+                    entries.append(_entry(power, category, score, basis, subject, resolved, scheme))
+    return _unique(entries)
+
+
+def _bases(power: Power, category: str) -> list[_Basis]:
+    provision = power.provision
+    whole = _Basis(provision.citation, provision.text, None, 0, len(provision.text))
+    if category != PENALTY or not provision.items:
+        return [whole]
+    lead = provision.text[: provision.items[0].start - provision.start]
+    if not ITEMS_LEAD.search(lead):
+        return [whole]
+    bases = []
+    for item in provision.items:
+        start, end = item.start - provision.start, item.end - provision.start
+        number = item.number or len(bases) + 1
+        citation = f"{provision.citation}第{to_chinese(number)}项"
+        bases.append(_Basis(citation, f"{lead.rstrip()}\n{provision.text[start:end]}", number, start, end))
+    return bases
+
+
+def _subjects_for(power: Power, category: str, basis: _Basis) -> list[Span | None]:
+    """The bodies that act for `category`: for each place the category's wording occurs, the nearest body before it."""
+    spans = [span for span in power.subjects if not _inside_other_item(span, basis, power)]
+    if len(spans) <= 1:
+        return list(spans) or [None]
+    text = power.provision.text
+    places = [match.start() for rule in RULES if rule.category == category for match in rule.pattern.finditer(text)]
+    chosen = []
+    for place in sorted(places):
+        before = [span for span in spans if span.end <= place]
+        nearest = max(before, key=lambda span: span.end) if before else min(spans, key=lambda span: span.start)
+        if nearest not in chosen:
+            chosen.append(nearest)
+    return chosen or spans
+
+
+def _inside_other_item(span: Span, basis: _Basis, power: Power) -> bool:
+    """A body named inside another 项 does not act for this 项."""
+    if basis.item is None:
+        return False
+    offset = power.provision.start
+    return any(
+        item.start - offset <= span.start < item.end - offset and item.number != basis.item
+        for item in power.provision.items
+    )
+
+
+def _entry(
+    power: Power,
+    category: str,
+    score: float,
+    basis: _Basis,
+    subject: Span | None,
+    resolved: object,
+    scheme: Scheme,
+) -> Entry:
+    provision = power.provision
+    item_text = provision.text[basis.start : basis.end] if basis.item is not None else None
+    name = entry_name(provision.text, category, item_text)
+    if subject is not None:
+        subject_name, rule, source = subject.text, "named", provision.citation
+    elif resolved is not None:
+        subject_name, rule, source = resolved.text, resolved.rule, resolved.citation
+    else:
+        subject_name, rule, source = None, "unresolved", None
+    def ours(start: int) -> bool:
+        return category == PENALTY and _applies(start, basis, power) and _acts_at(subject, start, power)
+
+    penalties = tuple(found.penalty for found in power.penalties if ours(found.start))
+    measures = tuple(measure.name for measure in power.measures if ours(measure.start))
+    warnings = [f"{warning.message}：{warning.quote}" for warning in power.warnings if ours(warning.start)]
+    if rule == "unresolved":
+        warnings.append(UNRESOLVED)
+    return Entry(
+        id=_stable_id(provision.title, category, name, subject_name),
+        name=name,
+        category=category,
+        subject=subject_name,
+        subject_rule=rule,
+        subject_source=source,
+        citation=basis.citation,
+        quote=basis.quote,
+        source=provision.source,
+        title=provision.title,
+        article=provision.article,
+        paragraph=provision.paragraph,
+        item=basis.item,
+        confidence=score,
+        penalties=penalties,
+        measures=measures,
+        tiers=tiers(penalties, scheme),
+        warnings=tuple(warnings),
+    )
+
+
+def _acts_at(subject: Span | None, start: int, power: Power) -> bool:
+    """Whether a sanction at `start` is imposed by `subject`: the body named nearest before it (or the first body)."""
+    if subject is None or len(power.subjects) <= 1:
+        return True
+    before = [span for span in power.subjects if span.end <= start]
+    return subject == (max(before, key=lambda span: span.end) if before else power.subjects[0])
+
+
+def _applies(start: int, basis: _Basis, power: Power) -> bool:
+    """A range or measure applies to a 项's entry when it is in that 项 or outside every 项 (lead-in or tail)."""
+    if basis.item is None:
+        return True
+    if basis.start <= start < basis.end:
+        return True
+    offset = power.provision.start
+    return not any(item.start - offset <= start < item.end - offset for item in power.provision.items)
+
+
+def _stable_id(title: str, category: str, name: str, subject: str | None) -> str:
+    """What the entry is, not where it is: the same id after renumbering or edits elsewhere in the statute."""
+    key = "\u241f".join((title, category, name, subject or ""))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+def _unique(entries: list[Entry]) -> list[Entry]:
+    """Two entries that would share an id (the same act named twice) keep apart by their order of occurrence."""
+    seen: dict[str, int] = {}
+    result = []
+    for entry in entries:
+        count = seen.get(entry.id, 0)
+        seen[entry.id] = count + 1
+        result.append(entry if count == 0 else replace(entry, id=f"{entry.id}-{count + 1}"))
+    return result

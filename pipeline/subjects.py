@@ -1,0 +1,483 @@
+"""Acting bodies (实施主体) of a 款, as spans of its text (guidelines section 2).
+
+A body is found from the head of its name (部门, 机关, 机构, 人民政府 …) and extended to the left over the
+modifiers the name carries (县级以上地方人民政府…, 国务院…, 省、自治区、直辖市…), up to the word that opens
+the phrase (由, 经, 向, 应当 …). The words around a name then say whether the body acts here (由X责令, 经X批准,
+X应当) or is only mentioned (按照X的规定, 拒绝X检查, 向X报告, 移送X). Rules, not a model: every word list
+comes from the guidelines and from reading the train statutes and the corpus.
+
+`find_subjects` reads the text of one 款 (pass `Provision.text_simplified` for a traditional statute: the
+offsets are the same). `resolve_subject` says who acts in a 款 that names no body, from the statute around it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from pipeline.lines import to_number
+from pipeline.models import Provision, ResolvedSubject, Span
+
+LOOKAROUND = re.compile(r"\(\?<?[!=][^)]*\)")
+
+
+def _alternatives(*words: str) -> str:
+    """One regex alternation, longest word first (lookarounds not counted) so that 报送 wins over 报."""
+    return "|".join(sorted(words, key=lambda word: len(LOOKAROUND.sub("", word)), reverse=True))
+
+
+# --- names -------------------------------------------------------------------------------------------------
+
+HEAD = re.compile(
+    r"人民政府|国务院|部门|机关|机构|委员会|办事处|派出所|税务所|人民警察|官方兽医|总指挥|办公室|"
+    r"(?<![布格结大全当终])局(?!长|部|限|面|势)|(?<=[安政育法生输利业务化源境设通计健])厅|管理处(?!罚|分|理)"
+)
+GENERIC_HEADS = ("部门", "机关", "机构")
+SENTENCE_END = re.compile(r"[。；;\n]")
+CLAUSE_BREAK = re.compile(
+    r"[，。；：！？\n“”‘’《》「」,;:]|^\s*[（(][一二三四五六七八九十]+[）)]|[（(]以下(?:简|统)?称", re.M
+)
+# Words that contain a character the boundary words below would cut at (经办机构, 所在地, 受灾地区 …).
+PROTECTED = re.compile(r"相当于|捕获|具体|无规定|经办|经营|经济|受灾|行政行为|许可证|从事|不动产|应急|自治|自然|有关")
+# Words that open the phrase a name stands in: the name starts after the last of them before its head.
+# fmt: off
+PREPOSITIONS = (
+    "由", "向", "经", "报(?![告刊])", "对", "将", "把", "被", "受(?!理)", "给予", "给", "(?<!所)在", "到", "除", "并",
+    "再", "即", "而", "关于", "自", "应当", "可以", "必须", "须", "不得", "依法", "依照", "按照", "根据", "依据",
+    "因", "是", "凭", "本法", "本条例", "本规定", "本办法", "未", "也", "又", "还", "及时", "如果", "为了", "同时",
+    "分别", "定期", "优先", "参照", "另行", "积极", "充分", "从", "至", "获", "于", "送(?!达)",
+    "(?<!外)交(?![通易流办])", "(?<![行作认成])为(?![主准止])",
+)
+# fmt: on
+# Verbs before a name (告知X, 会同X, 拒不接受X).
+# fmt: off
+VERBS = (
+    "会同", "征得", "征求", "提请", "请求", "申请", "接受", "通知", "责成", "责令", "指定", "指派", "组织", "交由",
+    "移交", "移送", "送交", "报送", "报请", "报经", "上缴", "拒绝", "协助", "配合", "符合", "具备", "达到", "需要",
+    "阻碍", "阻挠", "妨碍", "干涉", "冒充", "扰乱", "伪造", "买卖", "冲闯", "收购", "执行", "告知", "通报", "报告",
+    "查处", "处理", "审核", "审查", "委托", "(?<!国务院)授权", "取得", "领导", "督促", "帮助", "提供", "服从", "遵守",
+    "违反", "出示", "要求", "影响", "确定", "设立", "吊销", "鼓励", "列入", "纳入", "指导", "支持", "建立", "质询",
+    "听取", "通过", "编制", "属于", "成立", "使用", "明确", "建议", "加强", "提交", "制定", "规定", "决定", "邀请",
+    "设置", "参加", "涉及", "办理", "投诉", "承担", "提出", "受理", "作为", "推动", "协同", "超过", "引导", "推进",
+    "结合", "印发", "适用", "担任", "实行", "发现", "承办", "加盖", "公布", "撤销", "宣传", "依托", "转送", "落实",
+    "讨论", "安排", "行使", "完善", "载明", "交付", "抄送", "组成", "举办", "改变", "出具", "发挥", "实施", "召开",
+    "利用", "完成", "联合", "组建", "健全", "变更", "提高", "实现", "用于", "聘请", "包括", "促进", "进入", "更换",
+    "查获", "列席", "超出", "开展", "调整", "研究", "约谈", "采取", "起草", "吸收", "整合", "协调", "采纳", "记录",
+    "禁止", "参与", "扭送", "派驻", "知会", "接入", "扶持", "兴办", "悬挂", "商请", "转交", "交回", "交验",
+    "(?<!负)有(?!关|权|[^，。；的]{0,4}权的)",
+)
+# fmt: on
+# Verbs that open a relative clause naming a body: 组织实施该项统计调查的调查机构, 受理申请的…部门.
+RELATIVE_OPENERS = re.compile(r"组织|受理|审核|确定|指定|委托|授权|申请|实施")
+# Verbs that name a body when they stand right before a generic head: 审查机关, 发证机关, 批准机关.
+NAMING_VERBS = re.compile(r"审查|审核|审批|批准|登记|执法|决定|发证|处理|查处|确定|指定|授权|委托|协调|执行")
+BOUNDARY = re.compile(
+    r"(?:" + _alternatives(*VERBS) + r")(?!的)|(?:" + _alternatives(*PREPOSITIONS) + r")(?!的)"
+    r"|(?<!设区)(?<!所在地)的(?=设区的市|县级|省级|市级|国务院)|以(?![上下及])"
+)
+CONJ = re.compile(r"以及|及其|及|或者|和|与|、")
+JOINING = ("及其", "及")
+CONJ_BEFORE = re.compile(r"(?:以及|及其|及|或者|和|与|、)$")
+PLACE_END = re.compile(r"(?:省|自治区|直辖市|自治州|市|区|县|旗|乡|镇|街道|[（(][市区县镇、]+[）)])级?$")
+PLACE_START = re.compile(r"^(?:省|自治区|直辖市|自治州|市(?!场)|区(?!域)|县|旗|乡(?!村)|镇|社区|国务院|设区的市)")
+PARTY_END = re.compile(r"(?:单位|人|者|属|企业|组织|团体|公司|职工)$")
+MAX_SHARED_MODIFIER = 6
+# A name that says its level or place names a body of its own, not a short reference to one named before.
+LEVELLED = re.compile(r"人民政府|国务院|^(?:省|市|县|区|乡|镇|设区|自治区|直辖市)")
+NOT_BODY = re.compile(
+    r"^(?:机关|机构|部门|本机构|本部门|本机关|同一机构)$|国家机关$|人民法院|检察|审判|仲裁|人民代表大会|常务委员会|常委会|"
+    r"专门委员会|^业主|债权人|^跨|^法律|^法规|情形之一|\d|^军队|部队|军事|民委员会|(?<!事业)单位|企业(?!所在地|主管|管理)|"
+    r"(?:分支|评估|检验|检测|金融|医疗|诊疗|公证|咨询|专业|培训|中介|认证|急救|教育|科研|研究|养老|托幼|复检|初检|"
+    r"保险|代理|技术服务|技术|设计|销售|经营|生产|施工|出版|配置|决策)机构$|(?:从事|职责|资质|行为|规定|服务).*的机构$"
+)
+
+
+@dataclass(frozen=True)
+class _Mention:
+    start: int
+    end: int
+
+
+def _mentions(text: str) -> list[_Mention]:
+    """Every body name in the text, longest reading: a head inside a longer name is not a name of its own."""
+    masked = PROTECTED.sub(lambda m: "\u3007" * len(m.group()), text)
+    found = [(_name_start(text, masked, head), head) for head in HEAD.finditer(text)]
+    kept = [
+        _Mention(start, head.end())
+        for start, head in found
+        if not any(s <= head.start() and head.end() < h.end() and h is not head for s, h in found)
+        and not _opened(text, start, head.end())
+    ]
+    return sorted(kept, key=lambda m: m.start)
+
+
+def _name_start(text: str, masked: str, head: re.Match[str]) -> int:
+    """Where the name ending in `head` starts: after the last boundary word of its clause, then over the
+    conjuncts that share its head (省、自治区、直辖市人民政府) but not over a body of its own (A和B)."""
+    clause = max((m.end() for m in CLAUSE_BREAK.finditer(text, 0, head.start())), default=0)
+    generic = head.group() in GENERIC_HEADS
+    # A verb opening a relative clause (受理申请的…部门) and one that names a generic head (审查机关) stay in the name.
+    cuts = [
+        m.end()
+        for m in BOUNDARY.finditer(masked, clause, head.start())
+        if not (RELATIVE_OPENERS.fullmatch(m.group()) and "的" in text[m.end() : head.start()])
+        and (m.end() < head.start() or not generic or not NAMING_VERBS.fullmatch(m.group()))
+    ]
+    start = max(cuts, default=clause)
+    while start < head.start() and text[start] in "的、":
+        start += 1
+    closing = [
+        i for i, char in enumerate(text[start : head.start()], start) if char in "）)" and not _opened(text, start, i)
+    ]
+    if closing:
+        start = closing[-1] + 1
+    segments = _conjuncts(text, start, head.start())
+    name_start = segments[-1][0]
+    bare = segments[-1][0] == segments[-1][1] and generic
+    for seg_start, seg_end, conj in reversed(segments[:-1]):
+        left, right = text[seg_start:seg_end], text[name_start : head.start()]
+        if not (conj in JOINING or bare or (conj != "以及" and _shares_head(left, right))):
+            break
+        name_start = seg_start
+        bare = False
+    return name_start
+
+
+def _opened(text: str, start: int, closing: int) -> bool:
+    """Whether the bracket closing at `closing` was opened after `start`: 县（市、区）, not 普查办公室)和."""
+    inside = text[start:closing]
+    return inside.count("（") + inside.count("(") > inside.count("）") + inside.count(")")
+
+
+def _conjuncts(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """(start, end, conjunction after) of the conjuncts between `start` and the head at `end`."""
+    out = []
+    position = start
+    for conj in CONJ.finditer(text, start, end):
+        out.append((position, conj.start(), conj.group()))
+        position = conj.end()
+    out.append((position, end, ""))
+    return out
+
+
+def _shares_head(left: str, right: str) -> bool:
+    """Whether `left`, joined by a conjunction, is a modifier of the same body: 市或者区…部门, 建设、土地…部门."""
+    if not left or _ends_with_head(left) or PARTY_END.search(left):
+        return False
+    heads = list(HEAD.finditer(left))
+    if PLACE_START.match(right):
+        return PLACE_END.search(left) is not None
+    return len(left) - (heads[-1].end() if heads else 0) <= MAX_SHARED_MODIFIER
+
+
+# --- roles -------------------------------------------------------------------------------------------------
+
+AGENT, WEAK, NONE = 2.0, 1.0, 0.0
+"""A body that acts (由X决定), one that acts on a party's application or report (向X申请), one only mentioned."""
+
+BY = re.compile(r"由$")
+RULE_MAKING = re.compile(r"(?:办法|细则|式样|范围|条件|程序|步骤|目录)由$")
+RULE_VERB = re.compile(r"^(?:会同[^，。；]*?)?(?:规定|制定)")
+STANDARD = re.compile(r"标准|数额|费率")
+REFERENCE_VERB = (
+    r"(?:规定|制定|确定|公布|设立|设置|开具|出具|作出|认定|批准|核准|发布|通缉|通报寻查|掌握|受理|查封|扣押|冻结|授予|核定|"
+    r"派出|组织实施|提供|管辖|颁发|核发|指定)"
+)
+REFERENCE = re.compile(
+    r"^(?:的(?:规定|要求|统一|指挥|意见|责任|处罚决定|书面|负责人|主要负责人|有关规定)|"
+    rf"(?:依法)?{REFERENCE_VERB}(?:(?:、|或者|和){REFERENCE_VERB})*的|"
+    r"另有规定|有所掌握|规定(?![，。；]|$))"
+)
+ASSISTS = re.compile(r"^(?:应当|予以|积极)*(?:协助|配合)")
+OFFICER = re.compile(r"(?:[（(][^）)]{0,8}[）)]|[）)])?(?:局长|负责人|主要负责人)")
+LISTED_CONDITIONS = re.compile(r"(?:下列|以下)(?:情形|行为|情况|条件)[^：:\n]*[：:]\s*$")
+ITEM = re.compile(r"^\s*[（(][一二三四五六七八九十]+[）)]", re.M)
+PARTNER = re.compile(r"会同$")
+GENERIC_PARTNER = re.compile(r"有关|等")
+OBJECT = re.compile(
+    r"(?:按照|依照|依据|根据|符合|具备|达到|遵守|服从|违反|执行|拒绝|拒不|阻碍|阻挠|妨碍|干涉|冒充|扰乱|冲闯|收购|影响|损毁|"
+    r"被|(?<!接)受|(?<![针面])对|因|(?<![可予所])以|(?<![所存])在|关于|组织|通知|通报|告知|抄送|移送|移交|提供给|送交|"
+    r"征求|督促|指派|委托|请求|领导|收到|自|设置|设立|配备|建立|本法和|本条例和)$"
+)
+UNAPPROVED = re.compile(r"(?:未|虽)经$")
+APPROVAL = re.compile(r"经$")
+APPROVAL_FAILS = re.compile(r"^(?:通知|责令|指出|调解|提请|催告)")
+APPLICATION = re.compile(r"向$")
+ONLY_TOLD = re.compile(r"^(?:报告|举报|求助|提供|请求|了解|征求|结清|要求|说明|反映|如实|提出(?![^，。；]*申请))")
+SUBMISSION = re.compile(r"(?:(?<!通)报|报送|报请|提请|报经)$")
+INTERNAL_APPROVAL = re.compile(r"^(?:批准后执行|批准后公布|批准后向社会公布|备案)")
+ORDERED = re.compile(r"(?:责成|授权|是)$")
+ACCESS = re.compile(r"(?:取得|接受|到|上缴|征得|交)$")
+SUBJECT_START = re.compile(r"^(?:并|但|也|另|同时|必要时|其中|此外|但是|另外|其|还)?$")
+NOT_A_CONDITION = re.compile(r"^(?:认为|发现|接到|收到|在)")
+
+
+@dataclass(frozen=True)
+class _Role:
+    name: str
+    start: int
+    end: int
+    score: float
+
+
+def _roles(text: str) -> list[_Role]:
+    """Each mention with how directly it acts; bodies joined by 和 / 或者 / 、 share the words around them."""
+    groups: list[list[_Mention]] = []
+    for mention in _mentions(text):
+        if groups and CONJ.fullmatch(text[groups[-1][-1].end : mention.start]):
+            groups[-1].append(mention)
+        else:
+            groups.append([mention])
+    roles: list[_Role] = []
+    lead = NONE
+    for group in groups:
+        score = _score(text, group[0].start, group[-1].end, lead, roles)
+        if not PARTNER.search(_before(text, group[0].start)):
+            lead = score
+        roles.extend(_Role(text[m.start : m.end], m.start, m.end, score) for m in group)
+    return roles
+
+
+def _before(text: str, start: int) -> str:
+    clause = max((m.end() for m in CLAUSE_BREAK.finditer(text, 0, start)), default=0)
+    return text[clause:start]
+
+
+def _sentence_start(text: str, position: int) -> int:
+    return max((m.end() for m in SENTENCE_END.finditer(text, 0, position)), default=0)
+
+
+def _after(text: str, end: int) -> str:
+    following = CLAUSE_BREAK.search(text, end)
+    return text[end : following.start() if following else len(text)]
+
+
+def _score(text: str, start: int, end: int, lead: float, earlier: list[_Role]) -> float:
+    """How directly the body at text[start:end] acts, from the words before and after it in its clause."""
+    before, after = _before(text, start), _after(text, end)
+    condition = after.endswith("的") and not after.startswith("的") and not NOT_A_CONDITION.match(after)
+    if "处分" in after or ASSISTS.match(after) or OFFICER.match(text, end) or _fragment(text, start, end):
+        return NONE
+    if PARTNER.search(before):
+        return NONE if GENERIC_PARTNER.search(text[start:end]) else lead
+    if BY.search(before):
+        if RULE_MAKING.search(before) and RULE_VERB.match(after) and not STANDARD.search(before):
+            return NONE
+        return WEAK if condition else AGENT
+    if REFERENCE.match(after) or OBJECT.search(before) or _listed_condition(text, start):
+        return NONE
+    if UNAPPROVED.search(before):
+        return WEAK
+    if APPROVAL.search(before):
+        return NONE if APPROVAL_FAILS.match(after) else WEAK if condition else AGENT
+    if APPLICATION.search(before):
+        applied = after.startswith("提出") and "申请" in text[_sentence_start(text, start) : start]
+        return NONE if (ONLY_TOLD.match(after) and not applied) or condition else WEAK
+    if SUBMISSION.search(before):
+        internal = INTERNAL_APPROVAL.match(after) and any(role.score >= AGENT for role in earlier)
+        return NONE if internal else WEAK
+    if ORDERED.search(before):
+        return AGENT
+    if ACCESS.search(before):
+        return WEAK
+    if SUBJECT_START.match(before):
+        if after.startswith("是") and "的" in text[start:end]:
+            return NONE
+        return WEAK if condition else AGENT
+    return WEAK
+
+
+def _fragment(text: str, start: int, end: int) -> bool:
+    """Whether the name is the tail of a coordinated relative clause: 从事生产、[经营的机构]."""
+    if "的" not in text[start:end]:
+        return False
+    joined = CONJ_BEFORE.search(text, max(0, start - 2), start)
+    return joined is not None and not _ends_with_head(text[: joined.start()])
+
+
+def _ends_with_head(text: str) -> bool:
+    return any(head.end() == len(text) for head in HEAD.finditer(text, max(0, len(text) - 4)))
+
+
+def _listed_condition(text: str, start: int) -> bool:
+    """Whether `start` lies in an item of a list of conditions: 有下列情形之一的：（一）行政机关作出…."""
+    first = ITEM.search(text)
+    return first is not None and first.start() < start and LISTED_CONDITIONS.search(text, 0, first.start()) is not None
+
+
+# --- public --------------------------------------------------------------------------------------------------
+
+
+def find_subjects(text: str) -> tuple[Span, ...]:
+    """The acting bodies of this unit: each name once, where it acts most directly (the first such place)."""
+    best: dict[str, _Role] = {}
+    for role in _roles(text):
+        if NOT_BODY.search(role.name):
+            continue
+        kept = best.get(role.name)
+        if kept is None or role.score > kept.score:
+            best[role.name] = role
+    acting = [role for role in best.values() if role.score >= WEAK]
+    acting = [
+        role for role in acting if not any(_short_for(role.name, other.name) for other in acting if other is not role)
+    ]
+    return tuple(Span(role.name, role.start, role.end) for role in sorted(acting, key=lambda role: role.start))
+
+
+def _short_for(short: str, full: str) -> bool:
+    """A short reference to a body also named in full: 受理申请的农业农村主管部门 for 县级以上…农业农村主管部门."""
+    core = short.rsplit("的", 1)[-1]
+    if LEVELLED.search(core):
+        return False
+    return len(core) >= 4 and len(core) < len(full) and full.endswith(core)
+
+
+# --- who acts in a 款 that names no body ---------------------------------------------------------------------
+
+NUMERAL = r"[一二三四五六七八九十百零〇两]+"
+ARTICLE_REF = rf"第{NUMERAL}条(?:之{NUMERAL})?(?:第{NUMERAL}款)?"
+REFERENCE_TO = re.compile(
+    rf"(?P<basis>依照|按照|依据|适用|参照)?(?:(?P<previous>前(?P<count>[两二三])?款)|本条(?P<own>第{NUMERAL}款)"
+    rf"|前条|本(?:法|条例|规定|办法|细则)(?P<articles>{ARTICLE_REF}(?:(?:、|，|和|或者|至){ARTICLE_REF})*))"
+)
+ARTICLE_NUMBER = re.compile(rf"第(?P<article>{NUMERAL})条(?:之{NUMERAL})?(?:第(?P<paragraph>{NUMERAL})款)?")
+GENERAL_CLAUSE = re.compile(
+    r"本(?:法|条例|规定|办法|细则)(?P<scope>[^。；，]{0,60}?)规定的(?:行政)?处罚(?:权)?[，,]?(?:除[^。]*?外[，,])?"
+)
+ARTICLE_RANGE = re.compile(rf"第({NUMERAL})条(?:至第({NUMERAL})条)?")
+SANCTION = re.compile(r"罚款|处罚|警告|没收|吊销|暂扣|拘留|停产停业|责令关闭")
+COMPETENT = re.compile(
+    r"^[，,]?(?:(?:依照|根据|按照|依据)[^。；]*?[，,]|依法)?(?:统一|具体|分别)?(?:负责|主管|对[^。；]*?实施)[^。；]*?"
+    r"(?:监督管理|管理|执法|监管|工作)"
+)
+VAGUE = re.compile(r"(?:^|人民政府|国务院)(?:有关|相关|其他)")
+MAX_HOPS = 3
+Rule = Literal["referenced", "general_clause", "competent_department"]
+GOVERNMENT = re.compile(r"(?:人民政府|国务院)$")
+
+
+def resolve_subject(provisions: Sequence[Provision], index: int) -> ResolvedSubject | None:
+    """Who acts in `provisions[index]` when the 款 names no body (None when it names one, or nothing says who).
+
+    Tried in order, the more specific first: the 款 it refers to (依照前款规定处罚, 本条第二款, 本法第三十条), the
+    statute's general clause on penalties (本法规定的行政处罚，由…决定; only for a 款 with a sanction), the
+    competent department the statute names (…部门负责本行政区域内…的监督管理工作).
+    """
+    provision = provisions[index]
+    if find_subjects(_analysed(provision)):
+        return None
+    statute = tuple(provisions)
+    return _referenced(statute, provision, MAX_HOPS) or _general_clause(statute, provision) or _competent(statute)
+
+
+def _analysed(provision: Provision) -> str:
+    """The text the rules read: the simplified script where the statute is traditional (same offsets)."""
+    return provision.text_simplified or provision.text
+
+
+def _resolved(provision: Provision, start: int, end: int, rule: Rule) -> ResolvedSubject:
+    return ResolvedSubject(provision.text[start:end], provision.citation, rule, start, end)
+
+
+def _referenced(statute: tuple[Provision, ...], provision: Provision, hops: int) -> ResolvedSubject | None:
+    """The first body named by a 款 this one refers to, sanction references (依照…规定处罚) first."""
+    text = _analysed(provision)
+    references = sorted(REFERENCE_TO.finditer(text), key=lambda m: (m.group("basis") is None, m.start()))
+    for reference in references:
+        for target in _targets(statute, provision, reference):
+            subjects = find_subjects(_analysed(target))
+            if subjects:
+                return _resolved(target, subjects[0].start, subjects[0].end, "referenced")
+            if hops > 1 and target is not provision:
+                found = _referenced(statute, target, hops - 1)
+                if found:
+                    return found
+    return None
+
+
+def _targets(statute: tuple[Provision, ...], provision: Provision, reference: re.Match[str]) -> list[Provision]:
+    """The provisions a reference points to, nearest first: 前两款 gives the 款 before, then the one before it."""
+    article, paragraph = provision.article, provision.paragraph
+    if reference.group("previous"):
+        count = {None: 1, "三": 3}.get(reference.group("count"), 2)
+        wanted = [(article, paragraph - k) for k in range(1, count + 1)]
+    elif reference.group("own"):
+        wanted = [(article, to_number(reference.group("own")[1:-1]))]
+    elif reference.group("articles"):
+        wanted = [
+            (to_number(m.group("article")), to_number(m.group("paragraph")) if m.group("paragraph") else None)
+            for m in ARTICLE_NUMBER.finditer(reference.group("articles"))
+        ]
+    else:
+        wanted = [(article - 1, None)]
+    return [
+        p
+        for number, part in wanted
+        for p in statute
+        if p.article == number and (part is None or p.paragraph == part) and "之" not in p.article_label
+    ]
+
+
+def _general_clause(statute: tuple[Provision, ...], provision: Provision) -> ResolvedSubject | None:
+    """The body the statute's clause on its penalties names, for a 款 that sets a sanction."""
+    if not SANCTION.search(_analysed(provision)):
+        return None
+    for scope, found in _general_clauses(statute):
+        if _covers(scope, provision.article):
+            return found
+    return None
+
+
+@lru_cache(maxsize=8)
+def _general_clauses(statute: tuple[Provision, ...]) -> list[tuple[str, ResolvedSubject]]:
+    """(scope, body) of each clause 本法规定的行政处罚，由X决定 in the statute, in order."""
+    clauses = []
+    for candidate in statute:
+        text = _analysed(candidate)
+        for clause in GENERAL_CLAUSE.finditer(text):
+            acting = [role for role in _roles(text) if role.start >= clause.end() and role.score >= AGENT]
+            if acting:
+                group = [acting[0]]
+                for role in acting[1:]:
+                    if not CONJ.fullmatch(text[group[-1].end : role.start]):
+                        break
+                    group.append(role)
+                found = _resolved(candidate, group[0].start, group[-1].end, "general_clause")
+                clauses.append((clause.group("scope"), found))
+    return clauses
+
+
+def _covers(scope: str, article: int) -> bool:
+    """Whether a general clause's scope (本法第一百一十五条至第一百三十八条 …) includes `article`; none covers all."""
+    ranges = ARTICLE_RANGE.findall(scope)
+    if not ranges:
+        return True
+    return any(to_number(low) <= article <= to_number(high or low) for low, high in ranges)
+
+
+@lru_cache(maxsize=8)
+def _competent(statute: tuple[Provision, ...]) -> ResolvedSubject | None:
+    """The department the statute's 总则 charges with its supervision: a department before a government, local
+    (本行政区域) before national, earlier before later."""
+    found: list[tuple[bool, bool, bool, int, Provision, _Role]] = []
+    for order, candidate in enumerate(statute):
+        text = _analysed(candidate)
+        general = any("总则" in chapter for chapter in candidate.chapters)
+        for role in _roles(text):
+            sentence = SENTENCE_END.split(text[role.end :], maxsplit=1)[0]
+            if (
+                role.score < AGENT
+                or not COMPETENT.match(sentence)
+                or NOT_BODY.search(role.name)
+                or VAGUE.search(role.name)
+            ):
+                continue
+            government = GOVERNMENT.search(role.name) is not None
+            found.append((not general, government, "本行政区域" not in sentence, order, candidate, role))
+    if not found:
+        return None
+    *_, provision, role = min(found, key=lambda item: item[:4])
+    return _resolved(provision, role.start, role.end, "competent_department")

@@ -1,0 +1,143 @@
+"""`powers propose`: the power list legal staff review, from a real statute of the bundled sample."""
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from pipeline.cli import main
+from pipeline.export import COLUMNS, write_entries
+from pipeline.merge import BASIS_CHANGED, NOT_PROPOSED
+from pipeline.models import Entry
+from conftest import statute
+
+FOOD_SAFETY = "行政法/食品安全法(2021-04-29).md"
+ARTICLE_123 = "《中华人民共和国食品安全法》第一百二十三条第一款"
+
+
+def read(directory: Path) -> list[Entry]:
+    with open(directory / "entries.jsonl", encoding="utf-8") as handle:
+        return [Entry.from_dict(json.loads(line)) for line in handle]
+
+
+@pytest.fixture(scope="module")
+def proposed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, list[Entry]]:
+    """The food safety law proposed once, from a copy that the tests may edit."""
+    root = tmp_path_factory.mktemp("propose")
+    source = root / "食品安全法(2021-04-29).md"
+    shutil.copy(statute(FOOD_SAFETY), source)
+    output = root / "list"
+    assert main(["propose", str(source), "-o", str(output)]) == 0
+    return source, output, read(output)
+
+
+def test_a_penalty_over_listed_violations_is_one_entry_per_item(proposed):
+    _, _, entries = proposed
+    items = [entry for entry in entries if entry.citation.startswith(ARTICLE_123 + "第")]
+    by_food_authority = [entry for entry in items if entry.subject == "县级以上人民政府食品安全监督管理部门"]
+    assert [entry.citation.removeprefix(ARTICLE_123) for entry in by_food_authority] == [
+        "第一项", "第二项", "第三项", "第四项", "第五项", "第六项"
+    ]
+    first = by_food_authority[0]
+    assert first.category == "行政处罚" and first.item == 1
+    assert first.name.startswith("对用非食品原料生产食品") and first.name.endswith("的处罚")
+    assert {(penalty.kind, penalty.min, penalty.max) for penalty in first.penalties} == {
+        ("fine", 100000, 150000), ("fine_multiple", 15, 30)
+    }
+    assert "吊销许可证件" in first.measures
+    assert "（一）用非食品原料生产食品" in first.quote
+    assert [tier.name for tier in first.tiers if tier.kind == "fine"] == ["从轻", "一般", "从重"]
+
+
+def test_the_detention_goes_to_the_police_not_to_the_food_authority(proposed):
+    _, _, entries = proposed
+    police = [entry for entry in entries if entry.citation == ARTICLE_123 + "第一项" and entry.subject == "公安机关"]
+    assert len(police) == 1
+    assert [(penalty.kind, penalty.min, penalty.max) for penalty in police[0].penalties] == [("detention", 5, 15)]
+
+
+def test_every_entry_cites_its_basis_and_says_where_its_body_came_from(proposed):
+    _, _, entries = proposed
+    assert len({entry.id for entry in entries}) == len(entries)
+    for entry in entries:
+        assert entry.citation.startswith("《中华人民共和国食品安全法》第") and entry.quote
+        assert 0 < entry.confidence <= 1 and entry.status == "proposed"
+        assert entry.subject_rule in {"named", "referenced", "general_clause", "competent_department", "unresolved"}
+        assert (entry.subject is None) == (entry.subject_rule == "unresolved")
+
+
+def test_spreadsheets_have_the_columns_legal_staff_use(proposed):
+    _, output, entries = proposed
+    with open(output / "entries.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert tuple(rows[0]) == COLUMNS and len(rows) == len(entries) + 1
+    sheet = load_workbook(output / "entries.xlsx").active
+    assert tuple(cell.value for cell in sheet[1]) == COLUMNS
+    assert sheet.max_row == len(entries) + 1
+    first_penalty = next(row for row in rows[1:] if row[2] == "行政处罚")
+    assert first_penalty[5].startswith("从轻") and first_penalty[7] == "待审核"
+
+
+def test_ids_stay_when_the_text_around_an_entry_changes(proposed, tmp_path: Path):
+    source, _, entries = proposed
+    edited = tmp_path / source.name
+    text = source.read_text(encoding="utf-8")
+    before = "第一百二十一条 县级以上人民政府食品安全监督管理等部门发现涉嫌食品安全犯罪的"
+    assert before in text
+    edited.write_text(text.replace(before, before.replace("发现", "在工作中发现")), encoding="utf-8")
+    assert main(["propose", str(edited), "-o", str(tmp_path / "list")]) == 0
+    again = {entry.citation: entry.id for entry in read(tmp_path / "list") if entry.article != 121}
+    assert again == {entry.citation: entry.id for entry in entries if entry.article != 121}
+
+
+def test_a_rerun_keeps_what_the_reviewer_decided(proposed, tmp_path: Path):
+    source, output, entries = proposed
+    reviewed = tmp_path / "list"
+    shutil.copytree(output, reviewed)
+    decided = entries[0].to_dict() | {"status": "corrected", "name": "食品安全风险监测（人工修改）"}
+    rejected = entries[1].to_dict() | {"status": "rejected", "quote": "审核时的依据原文"}
+    gone = entries[2].to_dict() | {"status": "accepted", "id": "0000000000000000"}
+    lines = [decided, rejected, gone, *(entry.to_dict() for entry in entries[3:])]
+    (reviewed / "entries.jsonl").write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines),
+                                            encoding="utf-8")
+    assert main(["propose", str(source), "-o", str(reviewed)]) == 0
+    again = {entry.id: entry for entry in read(reviewed)}
+    assert again[decided["id"]].name == "食品安全风险监测（人工修改）" and again[decided["id"]].status == "corrected"
+    assert again[rejected["id"]].status == "rejected"
+    assert any(warning.startswith(BASIS_CHANGED) for warning in again[rejected["id"]].warnings)
+    assert NOT_PROPOSED in again["0000000000000000"].warnings
+    assert len(again) == len(entries) + 1
+
+
+def test_a_broken_previous_list_is_reported_and_left_alone(proposed, tmp_path: Path, capsys):
+    source, _, _ = proposed
+    (tmp_path / "entries.jsonl").write_text('{"id": "x"}\n', encoding="utf-8")
+    assert main(["propose", str(source), "-o", str(tmp_path)]) == 2
+    assert "entries.jsonl:1" in capsys.readouterr().err
+    assert (tmp_path / "entries.jsonl").read_text(encoding="utf-8") == '{"id": "x"}\n'
+    assert not (tmp_path / "entries.csv").exists()
+
+
+def test_a_broken_tier_scheme_is_named(proposed, tmp_path: Path, capsys):
+    source, _, _ = proposed
+    scheme = tmp_path / "tiers.toml"
+    scheme.write_text("[[tier]]\nname = '从轻'\nshare = 2\n", encoding="utf-8")
+    assert main(["propose", str(source), "-o", str(tmp_path / "list"), "--tiers", str(scheme)]) == 2
+    assert "tiers.toml" in capsys.readouterr().err
+
+
+def test_cells_a_spreadsheet_would_run_are_neutralised(proposed, tmp_path: Path):
+    _, _, entries = proposed
+    from dataclasses import replace
+
+    hostile = replace(entries[0], name='=HYPERLINK("http://example.com","x")', subject="+SUM(A1)", quote="@cmd")
+    write_entries([hostile], tmp_path)
+    with open(tmp_path / "entries.csv", encoding="utf-8-sig", newline="") as handle:
+        row = list(csv.reader(handle))[1]
+    assert row[1] == "'" + hostile.name and row[3] == "'+SUM(A1)" and row[9] == "'@cmd"
+    cells = [cell.value for cell in load_workbook(tmp_path / "entries.xlsx").active[2]]
+    assert cells[1] == "'" + hostile.name and cells[3] == "'+SUM(A1)"
+    assert json.loads((tmp_path / "entries.jsonl").read_text(encoding="utf-8"))["name"] == hostile.name

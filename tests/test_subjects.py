@@ -1,0 +1,201 @@
+"""Acting bodies found as spans the way the guidelines' section 2 takes them, and resolved where a 款 names none."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import pytest
+from conftest import REPO, statute
+
+from pipeline.evaluate import evaluate
+from pipeline.gold import load_annotations, load_splits, split
+from pipeline.models import ResolvedSubject
+from pipeline.segment import read_statute
+from pipeline.subjects import find_subjects, resolve_subject
+
+DEV_OVERLAP_FLOOR = 0.89
+"""Subject character-overlap F1 on the dev statutes, gold categories as the gate (measured 0.918)."""
+
+
+@pytest.fixture(scope="module")
+def gold() -> dict[str, list]:
+    return split(load_annotations(REPO / "annotations" / "gold"), load_splits())
+
+
+def names(text: str) -> list[str]:
+    return [span.text for span in find_subjects(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The longest name the text gives, with its level and place modifiers, without the leading 由.
+        (
+            "动物饲养场和隔离场所、动物屠宰加工场所以及动物和动物产品无害化处理场所，生产经营条件发生变化，不再符合本法"
+            "第二十四条规定的动物防疫条件继续从事相关活动的，由县级以上地方人民政府农业农村主管部门给予警告，责令限期改正；"
+            "逾期仍达不到规定条件的，吊销动物防疫条件合格证，并通报市场监督管理部门依法处理。",
+            ["县级以上地方人民政府农业农村主管部门"],
+        ),
+        # 市或者区 shares the head: one body, one span.
+        (
+            "对在本市公园的规划、建设、保护和管理中成绩显著的单位和个人，由市或者区绿化行政管理部门给予表彰和奖励。",
+            ["市或者区绿化行政管理部门"],
+        ),
+        # A name that is a relative clause, kept whole; the licensed parties are not bodies.
+        (
+            "从事本法规定的监督检验、定期检验的特种设备检验机构，以及为特种设备生产、经营、使用提供检测服务的特种设备"
+            "检测机构，应当具备下列条件，并经负责特种设备安全监督管理的部门核准，方可从事检验、检测工作:",
+            ["负责特种设备安全监督管理的部门"],
+        ),
+        # Two bodies for two powers, each listed.
+        (
+            "违反本条例第二十三条第二款禁止行为之一的，由市或者区绿化行政管理部门责令其改正；造成损失的，应当赔偿，并可处"
+            "赔偿费一至二倍的罚款；违反《中华人民共和国治安管理处罚法》的，由公安部门给予处罚；构成犯罪的，依法追究刑事"
+            "责任。",
+            ["市或者区绿化行政管理部门", "公安部门"],
+        ),
+        # 或者 between two full names gives two spans.
+        (
+            "对符合控制性详细规划和规划条件的，由城市、县人民政府城乡规划主管部门或者省、自治区、直辖市人民政府确定的镇"
+            "人民政府核发建设工程规划许可证。",
+            ["城市、县人民政府城乡规划主管部门", "省、自治区、直辖市人民政府确定的镇人民政府"],
+        ),
+        # A specific partner of 会同 acts too; 有关部门 after 会同 does not count.
+        (
+            "免收和减收工本费的具体办法，由国务院财政部门会同国务院价格主管部门规定。",
+            ["国务院财政部门", "国务院价格主管部门"],
+        ),
+        ("具体补偿标准和办法由国务院财政部门会同有关部门制定。", ["国务院财政部门"]),
+        # The body named again in short (受理申请的…部门) is the same body, listed once.
+        (
+            "开办动物饲养场和隔离场所、动物屠宰加工场所以及动物和动物产品无害化处理场所，应当向县级以上地方人民政府"
+            "农业农村主管部门提出申请，并附具相关材料。受理申请的农业农村主管部门应当依照本法和《中华人民共和国行政许可"
+            "法》的规定进行审查。经审查合格的，发给动物防疫条件合格证；不合格的，应当通知申请人并说明理由。",
+            ["县级以上地方人民政府农业农村主管部门"],
+        ),
+        # The parties asked to assist (用人单位…医疗机构以及有关部门应当予以协助) do not exercise the power.
+        (
+            "社会保险行政部门受理工伤认定申请后，根据审核需要可以对事故伤害进行调查核实，用人单位、职工、工会组织、医疗"
+            "机构以及有关部门应当予以协助。职业病诊断和诊断争议的鉴定，依照职业病防治法的有关规定执行。对依法取得职业病"
+            "诊断证明书或者职业病诊断鉴定书的，社会保险行政部门不再进行调查核实。",
+            ["社会保险行政部门"],
+        ),
+        # Whose rules apply (按照…的规定) is no subject; where the party applies (向…申报) is.
+        (
+            "屠宰、出售或者运输动物以及出售或者运输动物产品前，货主应当按照国务院农业农村主管部门的规定向所在地动物卫生"
+            "监督机构申报检疫。",
+            ["所在地动物卫生监督机构"],
+        ),
+        # A case handed on (移送主管机关) or passed to another body (通知有关行政主管部门处理) is not acted on by it.
+        (
+            "治安案件调查结束后，公安机关应当根据不同情况，分别作出以下处理:\n\n（一）确有依法应当给予治安管理处罚的违法"
+            "行为的，根据情节轻重及具体情况，作出处罚决定；\n\n（二）依法不予处罚的，或者违法事实不能成立的，作出不予处罚"
+            "决定；\n\n（三）违法行为已涉嫌犯罪的，移送主管机关依法追究刑事责任；\n\n（四）发现违反治安管理行为人有其他违"
+            "法行为的，在对违反治安管理行为作出处罚决定的同时，通知有关行政主管部门处理。",
+            ["公安机关"],
+        ),
+        # 申请人民法院强制执行: the court is not the acting body.
+        (
+            "当事人对税务机关的处罚决定逾期不申请行政复议也不向人民法院起诉、又不履行的，作出处罚决定的税务机关可以采取"
+            "本法第四十条规定的强制执行措施，或者申请人民法院强制执行。",
+            ["作出处罚决定的税务机关"],
+        ),
+        (
+            "治安管理处罚由县级以上人民政府公安机关决定；其中警告、五百元以下的罚款可以由公安派出所决定。",
+            ["县级以上人民政府公安机关", "公安派出所"],
+        ),
+    ],
+)
+def test_acting_bodies_of_train_units(text: str, expected: list[str]) -> None:
+    assert names(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A body obstructed by the party, in the condition of the penalty.
+        "违反本法规定，拒绝、阻碍县级以上人民政府林业主管部门依法实施监督检查的，可以处五万元以下的罚款，情节严重的，"
+        "可以责令停产停业整顿。",
+        # A body the party should have reported to.
+        "旅馆业的工作人员明知住宿的旅客是犯罪嫌疑人员或者被公安机关通缉的人员，不向公安机关报告的，处二百元以上五百元"
+        "以下罚款；情节严重的，处五日以下拘留，可以并处五百元以下罚款。",
+    ],
+)
+def test_bodies_only_mentioned_are_not_subjects(text: str) -> None:
+    assert names(text) == []
+
+
+def test_a_body_named_twice_is_listed_where_it_acts() -> None:
+    text = (
+        "违反本法规定，未经县级以上人民政府林业主管部门审核同意，擅自改变林地用途的，由县级以上人民政府林业主管部门责令"
+        "限期恢复植被和林业生产条件，可以处恢复植被和林业生产条件所需费用三倍以下的罚款。"
+    )
+    (span,) = find_subjects(text)
+    assert span.start == text.index("由县级以上") + 1
+
+
+def test_spans_are_substrings_of_every_gold_unit(gold: dict[str, list]) -> None:
+    for unit in gold["train"] + gold["dev"] + gold["test"]:
+        for span in find_subjects(unit.text):
+            assert unit.text[span.start : span.end] == span.text, unit.citation
+            assert not re.match(r"由|向|经(?!办)", span.text), unit.citation  # 经办机构 is a name
+
+
+def test_dev_overlap_stays_above_its_floor(gold: dict[str, list]) -> None:
+    units = gold["dev"]
+    predicted = [replace(unit, subjects=find_subjects(unit.text) if unit.categories else ()) for unit in units]
+    assert evaluate(units, predicted).subject_overlap.f1 >= DEV_OVERLAP_FLOOR
+
+
+def provisions_of(relative: str) -> tuple:
+    return read_statute(statute(relative)).provisions
+
+
+def index_of(provisions: tuple, citation: str) -> int:
+    return next(index for index, provision in enumerate(provisions) if provision.citation == citation)
+
+
+def test_a_penalty_by_reference_to_the_paragraph_before_takes_its_body() -> None:
+    provisions = provisions_of("社会法/安全生产法(2021-06-10).md")
+    index = index_of(provisions, "《中华人民共和国安全生产法》第一百一十条第二款")
+    assert provisions[index].text.endswith("依照前款规定处罚。")
+    resolved = resolve_subject(provisions, index)
+    assert resolved == ResolvedSubject(
+        "应急管理部门", "《中华人民共和国安全生产法》第一百一十条第一款", "referenced", 67, 73
+    )
+    source = provisions[index - 1]
+    assert source.text[resolved.start : resolved.end] == resolved.text
+
+
+def test_a_local_penalty_takes_the_body_of_the_general_clause() -> None:
+    provisions = provisions_of("DLC/山东地方法规/地方性法规/山东/山东省消防条例(2015-07-24).md")
+    index = index_of(provisions, "《山东省消防条例》第六十七条")
+    resolved = resolve_subject(provisions, index)
+    assert resolved is not None
+    assert (resolved.text, resolved.citation, resolved.rule) == (
+        "公安机关消防机构",
+        "《山东省消防条例》第六十六条第二款",
+        "general_clause",
+    )
+
+
+def test_a_reference_to_a_paragraph_without_a_body_falls_back_to_the_general_clause() -> None:
+    provisions = provisions_of("行政法/消防法(2021-04-29).md")
+    index = index_of(provisions, "《中华人民共和国消防法》第六十一条第二款")
+    resolved = resolve_subject(provisions, index)
+    assert resolved is not None
+    assert (resolved.text, resolved.rule) == ("住房和城乡建设主管部门、消防救援机构", "general_clause")
+
+
+def test_a_unit_without_sanction_takes_the_competent_department() -> None:
+    provisions = provisions_of("DLC/河南地方法规/地方性法规/河南/郑州市大气污染防治条例(2020-08-05).md")
+    index = index_of(provisions, "《郑州市大气污染防治条例》第一条")
+    resolved = resolve_subject(provisions, index)
+    assert resolved is not None
+    assert (resolved.text, resolved.rule) == ("市、县（市、区）生态环境主管部门", "competent_department")
+
+
+def test_a_unit_that_names_its_body_needs_no_resolution() -> None:
+    provisions = provisions_of("社会法/安全生产法(2021-06-10).md")
+    assert resolve_subject(provisions, index_of(provisions, "《中华人民共和国安全生产法》第一百一十条第一款")) is None

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Protocol
 
 from pipeline.models import CATEGORIES, Annotation
-from pipeline.rules import rule_scores
+from pipeline.rules import criminal_sentence, rule_scores
 
 MODELS = Path(__file__).resolve().parent.parent / "models"
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
@@ -76,8 +76,11 @@ class Classifier:
         return max(scores.values(), default=0.0) >= gate
 
     def classify(self, texts: Sequence[str]) -> list[dict[str, float]]:
-        """Scores for all ten categories; a unit with no Chinese text (empty, numbers only) scores zero."""
-        scorable = [index for index, text in enumerate(texts) if CHINESE.search(text or "")]
+        """Scores for all ten categories; a unit with no Chinese text (empty, numbers only) or that sets a criminal
+        punishment and no administrative sanction (criminal liability: no category by the guidelines) scores zero."""
+        scorable = [
+            index for index, text in enumerate(texts) if CHINESE.search(text or "") and not criminal_sentence(text)
+        ]
         results = [dict.fromkeys(CATEGORIES, 0.0) for _ in texts]
         for index, scores in zip(scorable, self.scorer.scores([texts[index] for index in scorable]), strict=True):
             results[index] = scores

@@ -64,6 +64,19 @@ def test_every_shipped_model_loads_and_leaves_empty_and_foreign_units_alone(name
     assert set(scores[4]) == set(CATEGORIES)
 
 
+@pytest.mark.parametrize("name", MODEL_NAMES)
+def test_criminal_punishments_are_not_administrative_powers(name: str) -> None:
+    classifier = load_classifier(name)
+    theft = (  # 刑法第二百六十四条
+        "盗窃公私财物，数额较大的，或者多次盗窃、入户盗窃、携带凶器盗窃、扒窃的，处三年以下有期徒刑、拘役或者管制，"
+        "并处或者单处罚金"
+    )
+    fine = "违反本法规定，未取得许可从事经营的，处五万元以上十万元以下罚款；构成犯罪的，处三年以下有期徒刑。"
+    theft_scores, fine_scores = classifier.classify([theft, fine])
+    assert classifier.predicted(theft_scores) == []
+    assert max(fine_scores.values()) > 0
+
+
 def test_a_unit_longer_than_the_window_is_scored_on_all_of_it() -> None:
     classifier = load_classifier("transformer")
     scorer = classifier.scorer

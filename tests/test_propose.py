@@ -6,13 +6,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import statute
 from openpyxl import load_workbook
 
 from pipeline.cli import main
 from pipeline.export import COLUMNS, write_entries
 from pipeline.merge import BASIS_CHANGED, NOT_PROPOSED
 from pipeline.models import Entry
-from conftest import statute
 
 FOOD_SAFETY = "行政法/食品安全法(2021-04-29).md"
 ARTICLE_123 = "《中华人民共和国食品安全法》第一百二十三条第一款"

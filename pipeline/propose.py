@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from pipeline.acts import ITEMS_LEAD, entry_name
 from pipeline.lines import to_chinese
-from pipeline.models import Entry, Power, Span, Statute
+from pipeline.models import Entry, Power, ResolvedSubject, Span, Statute
 from pipeline.rules import RULES
 from pipeline.subjects import resolve_subject
 from pipeline.tiers import Scheme, tiers
@@ -99,7 +99,7 @@ def _entry(
     score: float,
     basis: _Basis,
     subject: Span | None,
-    resolved: object,
+    resolved: ResolvedSubject | None,
     scheme: Scheme,
 ) -> Entry:
     provision = power.provision

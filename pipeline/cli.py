@@ -31,7 +31,8 @@ DEFAULT_REGISTRY = "corpus/registry.jsonl"
 STATUS_LABELS = {"in_force": "现行有效", "amended": "已被修改", "repealed": "已废止"}
 
 EXIT_OK, EXIT_NOTHING_READ, EXIT_USAGE = 0, 1, 2
-TRAINABLE = ("pretrain", "linear", "transformer", "ensemble")  # pipeline.train.TRAINERS, imported only to train
+# pipeline.train.TRAINERS, imported only to train
+TRAINABLE = ("pretrain", "linear", "transformer", "ensemble", "tagger")
 
 
 class NothingReadError(Exception):

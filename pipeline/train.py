@@ -286,9 +286,17 @@ def _weight_grid(names: list[str]) -> list[dict[str, float]]:
     return [weights for weights in grid if sum(weights.values()) > 0]
 
 
+def train_tagger(config: dict[str, Any]) -> dict[str, Any]:
+    """The subject tagger (pipeline/tagger.py), compared with the rule finder on dev in its model card."""
+    from pipeline import tagger  # torch and transformers: only when training it
+
+    return tagger.train_tagger(config)
+
+
 TRAINERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "pretrain": train_pretrain,
     "linear": train_linear,
     "transformer": train_transformer,
     "ensemble": train_ensemble,
+    "tagger": train_tagger,
 }

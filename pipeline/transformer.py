@@ -112,11 +112,7 @@ def pretrain(
     for step in range(done + 1, training["steps"] + 1):
         batch = collate([{"input_ids": ids} for ids in random.sample(examples, training["batch_size"])])
         loss = model(**batch).loss
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        optimizer.step()
-        schedule.step()
-        optimizer.zero_grad()
+        optimise(loss, model, optimizer, schedule)
         losses.append(loss.item())
         if step % 50 == 0:
             elapsed = time.perf_counter() - started
@@ -127,6 +123,16 @@ def pretrain(
             progress.write_text(json.dumps({"steps": step}), encoding="utf-8")
     return {"blocks": len(examples), "final_loss": sum(losses[-50:]) / max(1, min(50, len(losses))),
             "seconds": time.perf_counter() - started, "resumed_at": done}
+
+
+def optimise(loss: torch.Tensor, model: torch.nn.Module, optimizer: torch.optim.Optimizer,
+             schedule: torch.optim.lr_scheduler.LRScheduler) -> None:
+    """One training step of every model here: gradients clipped to norm 1, then the optimiser and the schedule."""
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    optimizer.step()
+    schedule.step()
+    optimizer.zero_grad()
 
 
 def warmup_then_decay(optimizer: torch.optim.Optimizer, warmup: int, total: int) -> torch.optim.lr_scheduler.LambdaLR:
@@ -215,11 +221,7 @@ def finetune(
             loss = loss_of(logits, torch.tensor(rows["labels"])).mean(dim=1)
             weights = torch.tensor(rows["weight"])
             loss = (loss * weights).sum() / weights.sum()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimizer.step()
-            schedule.step()
-            optimizer.zero_grad()
+            optimise(loss, model, optimizer, schedule)
             step += 1
             if step % 50 == 0:
                 print(f"finetune epoch {epoch + 1} step {step}/{steps} loss {loss.item():.4f}", flush=True)

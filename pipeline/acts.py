@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from pipeline.lines import ITEM, SUBITEM
+from pipeline.models import PENALTY
 from pipeline.rules import RULES
 
 CLAUSE_END = "，,；;。：:\n"
@@ -22,11 +24,10 @@ REFERENCE_LEAD = re.compile(
     r"(?:的)?(?:规定|要求)?[，,])+"
 )
 ITEMS_LEAD = re.compile(r"有下列(?:[^，,。]{0,8})?(?:行为|情形|情况)之一(?:的)?[，,：:]?")
-ITEM_LABEL = re.compile(r"^\s*[（(][一二三四五六七八九十]+[）)]\s*|^\s*\d+[.、．]\s*")
+ITEM_LABEL = re.compile(rf"^\s*(?:{ITEM.pattern}|{SUBITEM.pattern})\s*")  # （一） and 1. as the segmenter reads them
 MODAL_WORD = re.compile(r"应当|可以|必须|有权|依法|负责")
 TRAILING = re.compile(r"[的；;。，,：:\s]+$")
-PENALTY = "行政处罚"
-SUFFIX = {"行政处罚": "的处罚"}
+PENALTY_SUFFIX = "的处罚"
 
 
 def entry_name(text: str, category: str, item: str | None = None) -> str:
@@ -34,7 +35,7 @@ def entry_name(text: str, category: str, item: str | None = None) -> str:
     if category == PENALTY:
         act = violation(text, item)
         if act:
-            return f"对{_shortened(act)}{SUFFIX[PENALTY]}"
+            return f"对{_shortened(act)}{PENALTY_SUFFIX}"
     return _shortened(_act(item or text, category) or _act(text, category) or _first_clause(item or text))
 
 

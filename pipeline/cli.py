@@ -300,9 +300,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Read statutes (LawRefBook Markdown, plain text, .docx; files or folders) and write one JSON "
                     "record per 款 in document order. Files that cannot be read are reported and skipped.",
     )
-    segment.add_argument("paths", nargs="+", metavar="PATH", help="statute files or folders")
+    _statutes_in(segment)
     segment.add_argument("-o", "--output", required=True, metavar="OUT.jsonl", help="where to write the records")
-    segment.add_argument("--strict", action="store_true", help="exit non-zero if any file could not be read")
     segment.set_defaults(run=segment_command)
 
     extract_parser = commands.add_parser(
@@ -310,11 +309,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Segment statutes and give every 款 its power categories: the segment records plus "
                     "`categories`, a list of {label, score} holding the predicted labels only.",
     )
-    extract_parser.add_argument("paths", nargs="+", metavar="PATH", help="statute files or folders")
+    _statutes_in(extract_parser)
     extract_parser.add_argument("-o", "--output", required=True, metavar="OUT.jsonl")
-    extract_parser.add_argument("--model", default=DEFAULT_MODEL, choices=MODEL_NAMES,
-                                help=f"which classifier (default: {DEFAULT_MODEL}, the best on the dev split)")
-    extract_parser.add_argument("--strict", action="store_true", help="exit non-zero if any file could not be read")
+    _model_option(extract_parser)
     extract_parser.set_defaults(run=extract_command)
 
     propose_parser = commands.add_parser(
@@ -323,13 +320,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Write DIR/entries.jsonl, DIR/entries.csv and DIR/entries.xlsx: one entry per basis 款 or 项, "
         "category and acting body. Entries a reviewer already decided in DIR/entries.jsonl are kept as decided.",
     )
-    propose_parser.add_argument("paths", nargs="+", metavar="PATH", help="statute files or folders")
+    _statutes_in(propose_parser)
     propose_parser.add_argument("-o", "--output", required=True, metavar="DIR")
-    propose_parser.add_argument("--model", default=DEFAULT_MODEL, choices=MODEL_NAMES,
-                                help=f"the classifier (default: {DEFAULT_MODEL}, the best on the dev split)")
+    _model_option(propose_parser)
     propose_parser.add_argument("--tiers", default=str(DEFAULT_SCHEME), metavar="TIERS.toml",
                                 help="the department's discretion scheme (default: the guidelines' 30/40/30)")
-    propose_parser.add_argument("--strict", action="store_true", help="exit non-zero if any file could not be read")
     propose_parser.set_defaults(run=propose_command)
 
     eval_parser = commands.add_parser(
@@ -397,6 +392,17 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--registry", default=DEFAULT_REGISTRY, metavar="REGISTRY.jsonl",
                              help=f"the registry to query (default: {DEFAULT_REGISTRY})")
     return parser
+
+
+def _statutes_in(parser: argparse.ArgumentParser) -> None:
+    """The inputs of every command that reads statutes: files or folders, and whether a bad file fails the run."""
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="statute files or folders")
+    parser.add_argument("--strict", action="store_true", help="exit non-zero if any file could not be read")
+
+
+def _model_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", default=DEFAULT_MODEL, choices=MODEL_NAMES,
+                        help=f"which classifier (default: {DEFAULT_MODEL}, the best on the dev split)")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,12 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.classify import Classifier
-from pipeline.models import Annotation, Penalty, PenaltyFindings, Power, Provision, Span, Statute
+from pipeline.gold import PENALTY_KEYS
+from pipeline.models import PENALTY, Annotation, Penalty, PenaltyFindings, Power, Provision, Span, Statute
 from pipeline.penalties import find_penalties
 from pipeline.subjects import find_subjects
-
-PENALTY = "行政处罚"
-PENALTY_FIELDS = ("kind", "min", "max", "unit", "base", "condition")
 
 
 def extract(statutes: Iterable[Statute], classifier: Classifier) -> Iterator[dict[str, Any]]:
@@ -75,6 +73,6 @@ def as_annotation(record: dict[str, Any]) -> Annotation:
         scores={item["label"]: float(item["score"]) for item in categories},
         subjects=tuple(Span(span["text"], span["start"], span["end"]) for span in record.get("subjects") or ()),
         penalties=tuple(
-            Penalty(**{key: penalty.get(key) for key in PENALTY_FIELDS}) for penalty in record.get("penalties") or ()
+            Penalty(**{key: penalty.get(key) for key in PENALTY_KEYS}) for penalty in record.get("penalties") or ()
         ),
     )

@@ -15,12 +15,11 @@ from dataclasses import dataclass, replace
 
 from pipeline.acts import ITEMS_LEAD, entry_name
 from pipeline.lines import to_chinese
-from pipeline.models import Entry, Power, ResolvedSubject, Span, Statute
+from pipeline.models import PENALTY, Entry, Power, ResolvedSubject, Span, Statute
 from pipeline.rules import RULES
 from pipeline.subjects import resolve_subject
 from pipeline.tiers import Scheme, tiers
 
-PENALTY = "行政处罚"
 UNRESOLVED = "未能确定实施主体：本款未载明，本法规中也未找到总则或主管部门条款"
 
 
@@ -75,11 +74,16 @@ def _subjects_for(power: Power, category: str, basis: _Basis) -> list[Span | Non
     places = [match.start() for rule in RULES if rule.category == category for match in rule.pattern.finditer(text)]
     chosen = []
     for place in sorted(places):
-        before = [span for span in spans if span.end <= place]
-        nearest = max(before, key=lambda span: span.end) if before else min(spans, key=lambda span: span.start)
+        nearest = _body_at(spans, place)
         if nearest not in chosen:
             chosen.append(nearest)
     return chosen or spans
+
+
+def _body_at(spans: Sequence[Span], place: int) -> Span:
+    """The body that acts at `place`: the one named nearest before it, else the first one named."""
+    before = [span for span in spans if span.end <= place]
+    return max(before, key=lambda span: span.end) if before else min(spans, key=lambda span: span.start)
 
 
 def _inside_other_item(span: Span, basis: _Basis, power: Power) -> bool:
@@ -143,10 +147,7 @@ def _entry(
 
 def _acts_at(subject: Span | None, start: int, power: Power) -> bool:
     """Whether a sanction at `start` is imposed by `subject`: the body named nearest before it (or the first body)."""
-    if subject is None or len(power.subjects) <= 1:
-        return True
-    before = [span for span in power.subjects if span.end <= start]
-    return subject == (max(before, key=lambda span: span.end) if before else power.subjects[0])
+    return subject is None or len(power.subjects) <= 1 or subject == _body_at(power.subjects, start)
 
 
 def _applies(start: int, basis: _Basis, power: Power) -> bool:

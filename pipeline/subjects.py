@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+from pipeline.lines import ITEM as ITEM_LABEL
 from pipeline.lines import to_number
 from pipeline.models import Provision, ResolvedSubject, Span
 
@@ -194,7 +195,7 @@ REFERENCE = re.compile(
 ASSISTS = re.compile(r"^(?:应当|予以|积极)*(?:协助|配合)")
 OFFICER = re.compile(r"(?:[（(][^）)]{0,8}[）)]|[）)])?(?:局长|负责人|主要负责人)")
 LISTED_CONDITIONS = re.compile(r"(?:下列|以下)(?:情形|行为|情况|条件)[^：:\n]*[：:]\s*$")
-ITEM = re.compile(r"^\s*[（(][一二三四五六七八九十]+[）)]", re.M)
+ITEM = re.compile(rf"^\s*{ITEM_LABEL.pattern}", re.M)
 PARTNER = re.compile(r"会同$")
 GENERIC_PARTNER = re.compile(r"有关|等")
 OBJECT = re.compile(

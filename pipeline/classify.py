@@ -21,6 +21,7 @@ MODELS = Path(__file__).resolve().parent.parent / "models"
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 DEFAULT_MODEL = "ensemble"
 MODEL_NAMES = ("rules", "linear", "transformer", "ensemble")
+COSTLY = frozenset({"transformer"})  # ensemble members run only where they can change a decision
 
 
 class Scorer(Protocol):
@@ -39,7 +40,13 @@ class RuleScorer:
 
 
 class EnsembleScorer:
-    """The weighted mean of its members' probabilities."""
+    """The weighted mean of its members' probabilities.
+
+    Given the thresholds its scores will be cut at (`gates`), a costly member (the transformer, ~100 times slower
+    than the others) runs only on the units where its vote can still move a score across one of them. Elsewhere the
+    cheap members' weighted mean, renormalised over their weights, is the score: every decision is the one the full
+    ensemble would make, only the confidence shown differs.
+    """
 
     name = "ensemble"
 
@@ -47,14 +54,35 @@ class EnsembleScorer:
         self.members = members
         self.weights = weights
 
-    def scores(self, texts: Sequence[str]) -> list[dict[str, float]]:
+    def scores(self, texts: Sequence[str], gates: Sequence[float] = ()) -> list[dict[str, float]]:
         total = sum(self.weights.values())
-        combined = [dict.fromkeys(CATEGORIES, 0.0) for _ in texts]
-        for name, member in self.members.items():
-            for row, scores in zip(combined, member.scores(texts), strict=True):
+        cheap = [name for name in self.members if name not in COSTLY or not gates]
+        costly = [name for name in self.members if name not in cheap]
+        combined = self._add(cheap, texts, [dict.fromkeys(CATEGORIES, 0.0) for _ in texts], total)
+        if not costly:
+            return combined
+        reach = sum(self.weights[name] for name in costly) / total
+        undecided = [
+            index for index, row in enumerate(combined)
+            if any(score < gate <= score + reach for score in row.values() for gate in gates)
+        ]
+        for index, row in zip(undecided, self._add(costly, [texts[i] for i in undecided],
+                                                   [combined[i] for i in undecided], total), strict=True):
+            combined[index] = row
+        decided = set(range(len(texts))) - set(undecided)
+        for index in decided:
+            combined[index] = {category: score / (1 - reach) for category, score in combined[index].items()}
+        return combined
+
+    def _add(self, names: list[str], texts: Sequence[str], rows: list[dict[str, float]],
+             total: float) -> list[dict[str, float]]:
+        """`rows` plus the weighted votes of the members `names` on `texts`."""
+        rows = [dict(row) for row in rows]
+        for name in names:
+            for row, scores in zip(rows, self.members[name].scores(texts), strict=True):
                 for category, score in scores.items():
                     row[category] += self.weights[name] * score / total
-        return combined
+        return rows
 
 
 @dataclass(frozen=True)
@@ -82,7 +110,13 @@ class Classifier:
             index for index, text in enumerate(texts) if CHINESE.search(text or "") and not criminal_sentence(text)
         ]
         results = [dict.fromkeys(CATEGORIES, 0.0) for _ in texts]
-        for index, scores in zip(scorable, self.scorer.scores([texts[index] for index in scorable]), strict=True):
+        chosen = [texts[index] for index in scorable]
+        if isinstance(self.scorer, EnsembleScorer):
+            gates = (self.threshold,) if self.subject_threshold is None else (self.threshold, self.subject_threshold)
+            found = self.scorer.scores(chosen, gates=gates)
+        else:
+            found = self.scorer.scores(chosen)
+        for index, scores in zip(scorable, found, strict=True):
             results[index] = scores
         return results
 

@@ -382,3 +382,29 @@ class ResolvedSubject:
     rule: Literal["referenced", "general_clause", "competent_department"]
     start: int
     end: int
+
+
+Relation = Literal["same", "modified", "split", "merged", "deleted", "added"]
+
+
+@dataclass(frozen=True)
+class ArticlePair:
+    """One aligned pair of articles of two versions of a statute; a side is None for an added or deleted article.
+
+    `similarity` is the Dice coefficient of the two articles' character bigrams (0 for a one-sided pair), the score
+    the alignment was chosen on. A pair is renumbered when both sides exist under different labels.
+    """
+
+    old_article: int | None
+    new_article: int | None
+    old_label: str | None
+    new_label: str | None
+    relation: Relation
+    similarity: float
+
+    @property
+    def renumbered(self) -> bool:
+        return self.old_label is not None and self.new_label is not None and self.old_label != self.new_label
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

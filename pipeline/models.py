@@ -408,3 +408,44 @@ class ArticlePair:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One legal basis read from a cell of a power list: 《title》第N条第M款第K项, any part after the title optional.
+
+    `text` is the citation as the cell writes it; `year` is a version the cell names (（2018年修正）); `problem` says
+    why a stretch of the cell could not be read as a citation (then `title` and the numbers may be None).
+    """
+
+    row: int
+    cell: str
+    text: str
+    title: str | None = None
+    year: int | None = None
+    article: int | None = None
+    article_suffix: int = 0
+    paragraph: int | None = None
+    item: int | None = None
+    problem: str | None = None
+
+
+AuditStatus = Literal[
+    "ok", "repealed", "superseded", "renumbered", "changed", "article_missing", "paragraph_missing", "not_found",
+    "unparsed",
+]
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """The check of one citation of a power list against the registry: what is wrong and what to cite instead."""
+
+    row: int
+    citation: str
+    status: AuditStatus
+    reason: str
+    suggestion: str | None = None
+    cell: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

@@ -7,7 +7,7 @@ stage produced; `to_dict` gives the JSON form that the schemas in
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 Level = Literal["error", "warning"]
@@ -449,3 +449,38 @@ class AuditRow:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+Action = Literal["新增", "取消", "变更"]
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """A proposed change to a power list after an amendment: an entry to add (新增), to cancel (取消) or to change
+    (变更, with what changed), with the entry as the old version gave it and as the new one gives it.
+
+    `entry` is the record a reviewer sees (the new entry, or the old one to cancel) with the adjustment written into
+    its warnings, so the adjustments travel through the same exports and review as any proposed list.
+    """
+
+    action: Action
+    changes: tuple[str, ...]
+    old: Entry | None
+    new: Entry | None
+
+    @property
+    def entry(self) -> Entry:
+        base = self.new if self.new is not None else self.old
+        assert base is not None
+        note = f"调整建议：{self.action}" + (f"（{'；'.join(self.changes)}）" if self.changes else "")
+        if self.old is not None and self.new is not None:
+            note += f"；原依据：{self.old.citation}"
+        return replace(base, warnings=(note, *base.warnings))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "action": self.action,
+            "changes": list(self.changes),
+            "old": self.old.to_dict() if self.old else None,
+            "new": self.new.to_dict() if self.new else None,
+        }

@@ -29,7 +29,16 @@ from openpyxl import load_workbook
 from pipeline.align import Article, align, articles, canonical_label
 from pipeline.cite import parse_cell
 from pipeline.lines import to_chinese
-from pipeline.models import ArticlePair, AuditRow, Citation, Diagnostic, RegistryEntry, Statute, StatuteError
+from pipeline.models import (
+    ArticlePair,
+    AuditRow,
+    AuditStatus,
+    Citation,
+    Diagnostic,
+    RegistryEntry,
+    Statute,
+    StatuteError,
+)
 from pipeline.registry import Registry
 from pipeline.segment import cited_title, read_statute
 
@@ -102,8 +111,8 @@ class Auditor:
         return [self.check(citation) for row, cell in cells for citation in parse_cell(cell, row)]
 
     def check(self, citation: Citation) -> AuditRow:
-        def result(status: str, reason: str, suggestion: str | None = None) -> AuditRow:
-            return AuditRow(citation.row, citation.text, status, reason, suggestion, citation.cell)  # type: ignore[arg-type]
+        def result(status: AuditStatus, reason: str, suggestion: str | None = None) -> AuditRow:
+            return AuditRow(citation.row, citation.text, status, reason, suggestion, citation.cell)
 
         if citation.problem or citation.title is None:
             return result("unparsed", citation.problem or "未写明法规名称")
@@ -143,7 +152,7 @@ class Auditor:
 
     def _followed(
         self, citation: Citation, cited: RegistryEntry, current: RegistryEntry, article: Article, how: str
-    ) -> tuple[str, str, str | None]:
+    ) -> tuple[AuditStatus, str, str | None]:
         """Status, reason and suggestion of an article of an older version followed into the current one."""
         pair = self._pair(cited, current, article.label)
         if pair is None or pair.new_label is None:

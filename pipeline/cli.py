@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import sys
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -15,7 +17,7 @@ from tqdm import tqdm
 
 from pipeline import __version__
 from pipeline.classify import DEFAULT_MODEL, MODEL_NAMES, MODELS, load_classifier
-from pipeline.export import NAMES, write_entries
+from pipeline.export import NAMES, Sheet, write_csv, write_entries, write_xlsx
 from pipeline.extract import annotate, as_annotation, extract, read_powers
 from pipeline.find import find_statutes
 from pipeline.gold import SPLITS, load_annotations, load_splits, split, write_label_studio
@@ -28,6 +30,7 @@ from pipeline.tiers import DEFAULT_SCHEME, load_scheme
 from pipeline.write import atomic_open, write_jsonl
 
 DEFAULT_REGISTRY = "corpus/registry.jsonl"
+DEFAULT_CORPUS = "corpus/lawrefbook"
 STATUS_LABELS = {"in_force": "现行有效", "amended": "已被修改", "repealed": "已废止"}
 
 EXIT_OK, EXIT_NOTHING_READ, EXIT_USAGE = 0, 1, 2
@@ -278,6 +281,112 @@ def registry_show_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def amend_command(args: argparse.Namespace) -> int:
+    from pipeline.amend import amend, counts, write_amendment
+
+    if bool(args.corpus) == bool(args.versions):
+        print("powers amend: give OLD NEW, or --corpus DIR (not both)", file=sys.stderr)
+        return EXIT_USAGE
+    if args.versions and len(args.versions) != 2:
+        print("powers amend: give two versions of one statute: OLD NEW", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        classifier = load_classifier(args.model)
+        scheme = load_scheme(args.tiers)
+        pairs = _version_pairs(Path(args.corpus), args.registry) if args.corpus else [tuple(args.versions)]
+    except (FileNotFoundError, ValueError, StatuteError) as error:
+        print(f"powers amend: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    output = Path(args.output)
+    rows = []
+    for old_path, new_path in tqdm(pairs, unit="pair", desc="amending", disable=None, file=sys.stderr):
+        started = time.perf_counter()
+        try:
+            old, new = read_statute(old_path), read_statute(new_path)
+        except StatuteError as error:
+            tqdm.write(str(error), file=sys.stderr)
+            continue
+        if old.title != new.title:
+            tqdm.write(f"{new_path}: warning: titles differ ({old.title} → {new.title}); aligned by text",
+                       file=sys.stderr)
+        amendment = amend(old, new, classifier, scheme)
+        into = output / _pair_folder(old, new) if args.corpus else output
+        write_amendment(amendment, into)
+        found = counts(amendment)
+        rows.append([old.title, old.header.published or "", new.header.published or "", *found.values(),
+                     round(time.perf_counter() - started, 1), str(into)])
+        if not args.corpus:
+            print(f"powers amend: {_amend_line(found)}; written to {into}", file=sys.stderr)
+    if not rows:
+        print("powers amend: no version pair could be read", file=sys.stderr)
+        return EXIT_NOTHING_READ
+    if args.corpus:
+        columns = ["title", "old", "new", *found.keys(), "seconds", "folder"]
+        write_csv(output / "summary.csv", Sheet("summary", columns, (), rows))
+        print("\t".join(columns[:-1]))
+        for row in rows:
+            print("\t".join(str(cell) for cell in row[:-1]))
+        print(f"powers amend: {len(rows)} of {len(pairs)} version pairs written to {output}; summary in "
+              f"{output / 'summary.csv'}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _version_pairs(corpus: Path, registry_path: str | None) -> list[tuple[str, str]]:
+    """Consecutive versions of every statute with more than one: from a registry file, or built from the corpus."""
+    entries = load_registry(Path(registry_path)) if registry_path else build_registry(corpus, [])
+    registry = Registry(entries)
+    chains = {entry.versions for entry in registry.entries if len(entry.versions) > 1}
+    pairs = []
+    for chain in sorted(chains):
+        paths = [registry.get(version).path for version in chain]
+        pairs += [(str(corpus / old), str(corpus / new)) for old, new in itertools.pairwise(paths) if old and new]
+    return pairs
+
+
+def _pair_folder(old: Statute, new: Statute) -> str:
+    name = f"{old.title.removeprefix('中华人民共和国')}_{old.header.published or 'undated'}_{new.header.published}"
+    return name.replace("/", "_")
+
+
+def _amend_line(found: dict[str, int]) -> str:
+    articles = ", ".join(f"{found[key]} {key}" for key in ("same", "modified", "split", "merged", "added", "deleted"))
+    return (f"articles: {articles} ({found['renumbered']} renumbered); adjustments: 新增 {found['新增']}, "
+            f"取消 {found['取消']}, 变更 {found['变更']}")
+
+
+def audit_command(args: argparse.Namespace) -> int:
+    from pipeline.audit import STATUS_LABELS as AUDIT_LABELS
+    from pipeline.audit import Auditor, read_basis_cells, summary
+
+    registry = _load(args.registry)
+    if registry is None:
+        return EXIT_NOTHING_READ
+    try:
+        cells = read_basis_cells(Path(args.list), args.column)
+        rows = Auditor(registry, Path(args.corpus), args.as_of).audit(cells)
+    except StatuteError as error:
+        print(f"powers audit: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    columns = ("row", "citation", "status", "状态", "reason", "suggestion", "cell")
+    table = Sheet("核查结果", columns, (6, 40, 16, 14, 60, 40, 50), [
+        [row.row, row.citation, row.status, AUDIT_LABELS[row.status], row.reason, row.suggestion or "", row.cell]
+        for row in rows
+    ])
+    totals = summary(rows)
+    output = Path(args.output)
+    write_csv(output, table)
+    written = [output]
+    if args.xlsx:
+        counts_sheet = Sheet("汇总", ("status", "状态", "count"), (18, 16, 8), [list(total) for total in totals])
+        write_xlsx(output.with_suffix(".xlsx"), [table, counts_sheet])
+        written.append(output.with_suffix(".xlsx"))
+    for status, label, count in totals:
+        print(f"{status}\t{label}\t{count}")
+    print(f"powers audit: {len(rows)} citations in {len(cells)} rows of {args.list}; written to "
+          f"{', '.join(str(path) for path in written)}", file=sys.stderr)
+    return EXIT_OK
+
+
 def _load(path: str) -> Registry | None:
     try:
         return Registry(load_registry(Path(path)))
@@ -391,6 +500,38 @@ def build_parser() -> argparse.ArgumentParser:
     for command in (listing, show):
         command.add_argument("--registry", default=DEFAULT_REGISTRY, metavar="REGISTRY.jsonl",
                              help=f"the registry to query (default: {DEFAULT_REGISTRY})")
+    amend_parser = commands.add_parser(
+        "amend", help="align two versions of a statute and propose the power list's adjustments",
+        description="Align the articles of two versions (OLD NEW), or of every version pair of a corpus (--corpus), "
+                    "and write alignment.csv, report.md, report.html, adjustments.csv/.xlsx and the adjusted "
+                    "entries (entries.jsonl/.csv/.xlsx, for review).",
+    )
+    amend_parser.add_argument("versions", nargs="*", metavar="OLD NEW", help="two versions of one statute")
+    amend_parser.add_argument("--corpus", metavar="DIR", help="a LawRefBook root: run every version pair in it")
+    amend_parser.add_argument("--registry", metavar="REGISTRY.jsonl",
+                              help="with --corpus: the corpus's registry (default: build it from the corpus)")
+    amend_parser.add_argument("-o", "--output", required=True, metavar="DIR")
+    _model_option(amend_parser)
+    amend_parser.add_argument("--tiers", default=str(DEFAULT_SCHEME), metavar="TIERS.toml")
+    amend_parser.set_defaults(run=amend_command)
+
+    audit_parser = commands.add_parser(
+        "audit", help="check the legal bases (设定依据) of an existing power list against the registry",
+        description="Read a power list (CSV or XLSX with a 设定依据 column) and write one row per citation: row, "
+                    "citation, status (ok, repealed, superseded, renumbered, changed, article_missing, "
+                    "paragraph_missing, not_found, unparsed), 状态, reason, suggestion. The list is only read.",
+    )
+    audit_parser.add_argument("list", metavar="LIST", help="the power list (.csv or .xlsx)")
+    audit_parser.add_argument("-o", "--output", required=True, metavar="OUT.csv")
+    audit_parser.add_argument("--xlsx", action="store_true", help="also write OUT.xlsx, with a summary sheet")
+    audit_parser.add_argument("--column", default="设定依据", help="the column holding the bases (default: 设定依据)")
+    audit_parser.add_argument("--as-of", metavar="YYYY-MM-DD",
+                              help="the date the list was made: citations are read in the versions then in force "
+                                   "and reported changed when the current text differs")
+    audit_parser.add_argument("--registry", default=DEFAULT_REGISTRY, metavar="REGISTRY.jsonl")
+    audit_parser.add_argument("--corpus", default=DEFAULT_CORPUS, metavar="DIR",
+                              help=f"the corpus the registry's paths are in (default: {DEFAULT_CORPUS})")
+    audit_parser.set_defaults(run=audit_command)
     return parser
 
 

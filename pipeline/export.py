@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -39,22 +40,45 @@ def write_entries(entries: Sequence[Entry], directory: str | Path) -> dict[str, 
     directory = Path(directory)
     paths = {fmt: directory / name for fmt, name in NAMES.items()}
     write_jsonl(paths["jsonl"], (entry.to_dict() for entry in entries))
-    rows = [row(number, entry) for number, entry in enumerate(entries, 1)]
-    with atomic_open(paths["csv"], newline="", encoding="utf-8-sig") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(COLUMNS)
-        writer.writerows(rows)
-    with atomic_open(paths["xlsx"], "wb") as handle:
-        _workbook(rows).save(handle)
+    sheet = Sheet("权力清单", COLUMNS, WIDTHS, [row(number, entry) for number, entry in enumerate(entries, 1)])
+    write_csv(paths["csv"], sheet)
+    write_xlsx(paths["xlsx"], [sheet])
     return paths
 
 
-def row(number: int, entry: Entry) -> list[str | int | float]:
+Cell = str | int | float | None
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A table as legal staff open it: a title, column names and widths (in characters), rows of cells."""
+
+    title: str
+    columns: Sequence[str]
+    widths: Sequence[int]
+    rows: Sequence[Sequence[Cell]]
+
+
+def write_csv(path: str | Path, sheet: Sheet) -> None:
+    """The table as CSV in UTF-8 with BOM (so Excel reads it), text cells neutralised, written atomically."""
+    with atomic_open(path, newline="", encoding="utf-8-sig") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(sheet.columns)
+        writer.writerows([_neutral(cell) for cell in values] for values in sheet.rows)
+
+
+def write_xlsx(path: str | Path, sheets: Sequence[Sheet]) -> None:
+    """The tables as one workbook, one sheet each, written atomically."""
+    with atomic_open(path, "wb") as handle:
+        _workbook(sheets).save(handle)
+
+
+def row(number: int, entry: Entry) -> list[Cell]:
     """One spreadsheet row, every text cell neutralised."""
     source = SUBJECT_RULES.get(entry.subject_rule, entry.subject_rule)
     if entry.subject_source and entry.subject_rule != "named":
         source = f"{source}：{entry.subject_source}"
-    cells: list[str | int | float] = [
+    cells: list[Cell] = [
         number,
         entry.name,
         entry.category,
@@ -76,21 +100,26 @@ def neutralised(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def _workbook(rows: list[list[str | int | float]]) -> Workbook:
+def _neutral(cell: Cell) -> Cell:
+    return neutralised(cell) if isinstance(cell, str) else cell
+
+
+def _workbook(tables: Sequence[Sheet]) -> Workbook:
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "权力清单"
-    sheet.append(COLUMNS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for values in rows:
-        sheet.append(values)
-    for cells in sheet.iter_rows(min_row=2):
-        for cell in cells:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for column, width in zip(sheet.columns, WIDTHS, strict=True):
-        sheet.column_dimensions[column[0].column_letter].width = width
-    sheet.freeze_panes = "B2"
+    workbook.remove(workbook.active)
+    for table in tables:
+        sheet = workbook.create_sheet(table.title)
+        sheet.append(list(table.columns))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for values in table.rows:
+            sheet.append([_neutral(cell) for cell in values])
+        for cells in sheet.iter_rows(min_row=2):
+            for cell in cells:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for index, width in enumerate(table.widths, start=1):
+            sheet.column_dimensions[sheet.cell(1, index).column_letter].width = width
+        sheet.freeze_panes = "B2"
     return workbook

@@ -7,7 +7,7 @@ stage produced; `to_dict` gives the JSON form that the schemas in
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 Level = Literal["error", "warning"]
@@ -382,3 +382,105 @@ class ResolvedSubject:
     rule: Literal["referenced", "general_clause", "competent_department"]
     start: int
     end: int
+
+
+Relation = Literal["same", "modified", "split", "merged", "deleted", "added"]
+
+
+@dataclass(frozen=True)
+class ArticlePair:
+    """One aligned pair of articles of two versions of a statute; a side is None for an added or deleted article.
+
+    `similarity` is the Dice coefficient of the two articles' character bigrams (0 for a one-sided pair), the score
+    the alignment was chosen on. A pair is renumbered when both sides exist under different labels.
+    """
+
+    old_article: int | None
+    new_article: int | None
+    old_label: str | None
+    new_label: str | None
+    relation: Relation
+    similarity: float
+
+    @property
+    def renumbered(self) -> bool:
+        return self.old_label is not None and self.new_label is not None and self.old_label != self.new_label
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One legal basis read from a cell of a power list: 《title》第N条第M款第K项, any part after the title optional.
+
+    `text` is the citation as the cell writes it; `year` is a version the cell names (（2018年修正）); `problem` says
+    why a stretch of the cell could not be read as a citation (then `title` and the numbers may be None).
+    """
+
+    row: int
+    cell: str
+    text: str
+    title: str | None = None
+    year: int | None = None
+    article: int | None = None
+    article_suffix: int = 0
+    paragraph: int | None = None
+    item: int | None = None
+    problem: str | None = None
+
+
+AuditStatus = Literal[
+    "ok", "repealed", "superseded", "renumbered", "changed", "article_missing", "paragraph_missing", "not_found",
+    "unparsed",
+]
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """The check of one citation of a power list against the registry: what is wrong and what to cite instead."""
+
+    row: int
+    citation: str
+    status: AuditStatus
+    reason: str
+    suggestion: str | None = None
+    cell: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+Action = Literal["新增", "取消", "变更"]
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """A proposed change to a power list after an amendment: an entry to add (新增), to cancel (取消) or to change
+    (变更, with what changed), with the entry as the old version gave it and as the new one gives it.
+
+    `entry` is the record a reviewer sees (the new entry, or the old one to cancel) with the adjustment written into
+    its warnings, so the adjustments travel through the same exports and review as any proposed list.
+    """
+
+    action: Action
+    changes: tuple[str, ...]
+    old: Entry | None
+    new: Entry | None
+
+    @property
+    def entry(self) -> Entry:
+        base = self.new if self.new is not None else self.old
+        assert base is not None
+        note = f"调整建议：{self.action}" + (f"（{'；'.join(self.changes)}）" if self.changes else "")
+        if self.old is not None and self.new is not None:
+            note += f"；原依据：{self.old.citation}"
+        return replace(base, warnings=(note, *base.warnings))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "action": self.action,
+            "changes": list(self.changes),
+            "old": self.old.to_dict() if self.old else None,
+            "new": self.new.to_dict() if self.new else None,
+        }

@@ -1,0 +1,67 @@
+"""Aligning two versions of a statute: hand-checked real pairs, and what `powers amend` writes beside its report."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from conftest import statute
+
+from pipeline.align import agreement, align
+from pipeline.cli import main
+from pipeline.segment import read_statute
+
+CHECKED = Path(__file__).parent / "data" / "alignments"
+PAIRS = {
+    # hand-checked file: (old version, new version, least accuracy the alignment must keep)
+    "野生动物保护法-2018-2022.csv": (
+        "经济法/野生动物保护法(2018-10-26).md", "经济法/野生动物保护法(2022-12-30).md", 0.95,
+    ),
+    "行政复议法-2017-2023.csv": (
+        "诉讼与非诉讼程序法/行政复议法(2017-09-01).md", "诉讼与非诉讼程序法/行政复议法(2023-09-01).md", 0.6,
+    ),
+}
+
+
+def read_checked(path: Path) -> list[tuple[int | None, int | None, str]]:
+    with path.open(encoding="utf-8") as handle:
+        return [
+            (int(row["old_article"]) if row["old_article"] else None,
+             int(row["new_article"]) if row["new_article"] else None, row["relation"])
+            for row in csv.DictReader(handle)
+        ]
+
+
+@pytest.mark.parametrize("name", sorted(PAIRS))
+def test_alignment_reproduces_the_hand_checked_pairs(name: str) -> None:
+    old, new, least = PAIRS[name]
+    scores = agreement(align(read_statute(statute(old)), read_statute(statute(new))), read_checked(CHECKED / name))
+    print(name, scores)
+    assert scores["accuracy"] >= least
+
+
+def test_a_wholesale_renumbering_follows_the_text() -> None:
+    """行政复议法 2023 inserted whole chapters: 2017's 第二十一条 (不停止执行) is 2023's 第四十二条."""
+    pairs = align(read_statute(statute("诉讼与非诉讼程序法/行政复议法(2017-09-01).md")),
+                  read_statute(statute("诉讼与非诉讼程序法/行政复议法(2023-09-01).md")))
+    moved = next(pair for pair in pairs if pair.old_label == "第二十一条")
+    assert (moved.new_label, moved.relation, moved.renumbered) == ("第四十二条", "modified", True)
+    assert next(pair for pair in pairs if pair.old_label == "第四十一条").relation == "same"
+    assert next(pair for pair in pairs if pair.old_label == "第四十二条").relation == "deleted"
+
+
+def test_amend_writes_one_row_per_aligned_pair(tmp_path: Path) -> None:
+    old = statute("行政法规/道路运输条例(2022-03-29).md")
+    new = statute("行政法规/道路运输条例(2023-07-20).md")
+    assert main(["amend", str(old), str(new), "-o", str(tmp_path), "--model", "rules"]) == 0
+    with (tmp_path / "alignment.csv").open(encoding="utf-8-sig") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0])[:4] == ["old_article", "new_article", "relation", "similarity"]
+    assert {row["relation"] for row in rows} <= {"same", "modified", "split", "merged", "deleted", "added"}
+    for row in rows:
+        assert (row["old_article"] == "") == (row["relation"] == "added")
+        assert (row["new_article"] == "") == (row["relation"] == "deleted")
+        assert all(value.isdigit() for value in (row["old_article"], row["new_article"]) if value)
+    old_articles = {pair.old_label for pair in align(read_statute(old), read_statute(new))}
+    assert len({row["old_label"] for row in rows if row["old_label"]}) == len(old_articles - {None})

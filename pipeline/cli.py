@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,14 +17,14 @@ from typing import Any
 from tqdm import tqdm
 
 from pipeline import __version__
+from pipeline.batch import CACHE, StatuteRun, cached_entries, plan, prune, run, settings_key
 from pipeline.classify import DEFAULT_MODEL, MODEL_NAMES, MODELS, load_classifier
 from pipeline.export import NAMES, Sheet, write_csv, write_entries, write_xlsx
-from pipeline.extract import annotate, as_annotation, extract, read_powers
+from pipeline.extract import annotate, as_annotation, extract
 from pipeline.find import find_statutes
 from pipeline.gold import SPLITS, load_annotations, load_splits, split, write_label_studio
-from pipeline.merge import keep_reviewed, read_entries
-from pipeline.models import CATEGORIES, Annotation, Diagnostic, RegistryEntry, Statute, StatuteError
-from pipeline.propose import propose
+from pipeline.merge import keep_reviewed, read_reviewed
+from pipeline.models import CATEGORIES, Annotation, Diagnostic, Entry, RegistryEntry, Statute, StatuteError
 from pipeline.registry import Registry, build_registry, load_registry, save_registry
 from pipeline.segment import read_statute
 from pipeline.tiers import DEFAULT_SCHEME, load_scheme
@@ -57,6 +58,13 @@ class Report:
         else:
             self.warnings += 1
         tqdm.write(str(diagnostic), file=sys.stderr)
+
+    def ran(self, result: StatuteRun) -> None:
+        """A statute proposed now or found in the cache: counted, and its problems shown again either way."""
+        self.files += result.read
+        self.provisions += result.provisions
+        for diagnostic in result.diagnostics:
+            self.problem(diagnostic)
 
     def statute(self, statute: Statute) -> None:
         self.files += 1
@@ -138,41 +146,104 @@ def extract_command(args: argparse.Namespace) -> int:
 
 def propose_command(args: argparse.Namespace) -> int:
     try:
-        classifier = load_classifier(args.model)
         scheme = load_scheme(args.tiers)
+        settings = settings_key(args.model, scheme)
     except (FileNotFoundError, ValueError, StatuteError) as error:
         print(f"powers propose: {error}", file=sys.stderr)
         return EXIT_USAGE
+    if not args.paths and not args.corpus:
+        print("powers propose: give statute files or folders, or --corpus DIR", file=sys.stderr)
+        return EXIT_USAGE
     output = Path(args.output)
-    previous_path = output / NAMES["jsonl"]
+    previous = output / NAMES["jsonl"]
     try:
-        previous = read_entries(previous_path) if previous_path.exists() else []
+        reviewed = read_reviewed(previous) if previous.exists() else {}
+        found = _proposal_inputs(args)
     except StatuteError as error:
         print(f"powers propose: {error}; nothing was written", file=sys.stderr)
         return EXIT_USAGE
     report = Report()
-    entries = [
-        entry
-        for statute in read_statutes(args.paths, report)
-        for entry in propose(statute, read_powers(statute, classifier), scheme)
-    ]
+    for diagnostic in found.problems:
+        report.problem(diagnostic)
+    jobs = plan(found.statutes, settings)
+    cache = output / CACHE
+    started, fresh, fresh_units = time.perf_counter(), 0, 0
+    progress = tqdm(total=len(jobs), unit="statute", desc="proposing", disable=None, file=sys.stderr)
+    for result in run(jobs, cache, args.model, scheme, args.jobs):
+        report.ran(result)
+        if not result.cached:
+            fresh, fresh_units = fresh + 1, fresh_units + result.provisions
+            elapsed = max(time.perf_counter() - started, 1e-9)
+            progress.set_postfix_str(f"{fresh / elapsed:.1f} statutes/s, {fresh_units / elapsed:.0f} units/s")
+        progress.update()
+    progress.close()
+    seconds = time.perf_counter() - started
     if report.provisions == 0:
         print(f"powers propose: nothing could be read; {output} was not written", file=sys.stderr)
         return EXIT_NOTHING_READ
-    entries, kept = keep_reviewed(entries, previous)
-    paths = write_entries(entries, output)
-    counts = Counter(entry.category for entry in entries)
-    by_category = ", ".join(f"{category} {counts[category]}" for category in CATEGORIES if counts[category])
-    unresolved = sum(1 for entry in entries if entry.subject is None)
-    flagged = sum(1 for entry in entries if entry.warnings)
+    tally = EntryTally()
+    paths = write_entries(tally.count(keep_reviewed(cached_entries(jobs, cache), reviewed)), output)
+    prune(jobs, cache)
+    by_category = ", ".join(f"{category} {tally.categories[category]}" for category in CATEGORIES
+                            if tally.categories[category])
+    skipped = f" ({found.skipped} amended or repealed versions left out)" if args.corpus else ""
     print(
-        f"powers propose: {len(entries)} entries ({by_category or 'none'}) from {report.provisions} provisions of "
-        f"{report.files} file(s), classified by the {classifier.name} model; {kept} reviewed entries kept as "
-        f"reviewed, {unresolved} without an acting body, {flagged} with warnings; written to "
-        f"{', '.join(str(path) for path in paths.values())}; {len(report.failed)} file(s) not read",
+        f"powers propose: {tally.entries} entries ({by_category or 'none'}) from {report.provisions} provisions of "
+        f"{report.files} file(s){skipped}, classified by the {args.model} model; {fresh} statute(s) read now in "
+        f"{seconds:.1f} s ({fresh_units / max(seconds, 1e-9):.0f} units/s), {len(jobs) - fresh} from the cache; "
+        f"{tally.reviewed} reviewed entries kept as reviewed, {tally.unresolved} without an acting body, "
+        f"{tally.flagged} with warnings; written to {', '.join(str(path) for path in paths.values())}; "
+        f"{len(report.failed)} file(s) not read",
         file=sys.stderr,
     )
     return EXIT_NOTHING_READ if args.strict and report.failed else EXIT_OK
+
+
+@dataclass
+class ProposalInputs:
+    """The statute files a propose run reads, what could not be found, and how many old versions were left out."""
+
+    statutes: list[tuple[Path, str]]
+    problems: list[Diagnostic]
+    skipped: int = 0
+
+
+def _proposal_inputs(args: argparse.Namespace) -> ProposalInputs:
+    """The files given, then the versions in force of `--corpus` (by its registry), each file once."""
+    problems: list[Diagnostic] = []
+    statutes = list(find_statutes(args.paths, problems))
+    skipped = 0
+    if args.corpus:
+        root = Path(args.corpus)
+        if not root.is_dir():
+            raise StatuteError(Diagnostic(str(root), None, "error", "no such folder"))
+        entries = load_registry(Path(args.registry)) if args.registry else build_registry(root, problems)
+        in_force = [entry for entry in entries if entry.path and entry.status == "in_force"]
+        skipped = sum(1 for entry in entries if entry.status != "in_force")
+        statutes += [(root / entry.path, str(root / entry.path)) for entry in in_force if entry.path]
+    seen: set[Path] = set()
+    unique = [(path, name) for path, name in statutes if not (path.resolve() in seen or seen.add(path.resolve()))]
+    return ProposalInputs(unique, [problem for problem in problems if problem.level == "error"], skipped)
+
+
+@dataclass
+class EntryTally:
+    """What a list holds, counted as its entries stream to the files."""
+
+    entries: int = 0
+    reviewed: int = 0
+    unresolved: int = 0
+    flagged: int = 0
+    categories: Counter[str] = field(default_factory=Counter)
+
+    def count(self, entries: Iterable[Entry]) -> Iterator[Entry]:
+        for entry in entries:
+            self.entries += 1
+            self.reviewed += entry.status != "proposed"
+            self.unresolved += entry.subject is None
+            self.flagged += bool(entry.warnings)
+            self.categories[entry.category] += 1
+            yield entry
 
 
 def eval_command(args: argparse.Namespace) -> int:
@@ -427,10 +498,19 @@ def build_parser() -> argparse.ArgumentParser:
         "propose",
         help="propose the power list: entries with name, category, acting body, basis, tiers and confidence",
         description="Write DIR/entries.jsonl, DIR/entries.csv and DIR/entries.xlsx: one entry per basis 款 or 项, "
-        "category and acting body. Entries a reviewer already decided in DIR/entries.jsonl are kept as decided.",
+        "category and acting body. Entries a reviewer already decided in DIR/entries.jsonl are kept as decided. "
+        "Each statute's entries are cached in DIR/cache by content, so a re-run reads only what changed and a run "
+        "that was stopped continues where it stopped.",
     )
-    _statutes_in(propose_parser)
+    propose_parser.add_argument("paths", nargs="*", metavar="PATH", help="statute files or folders")
+    propose_parser.add_argument("--corpus", metavar="DIR",
+                                help="also every statute version in force in this corpus (by its db.sqlite3)")
+    propose_parser.add_argument("--registry", metavar="FILE",
+                                help="with --corpus: a registry saved by `powers registry build` (saves rebuilding)")
+    propose_parser.add_argument("--strict", action="store_true", help="exit non-zero if any file could not be read")
     propose_parser.add_argument("-o", "--output", required=True, metavar="DIR")
+    propose_parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+                                help="worker processes (default: one a core)")
     _model_option(propose_parser)
     propose_parser.add_argument("--tiers", default=str(DEFAULT_SCHEME), metavar="TIERS.toml",
                                 help="the department's discretion scheme (default: the guidelines' 30/40/30)")

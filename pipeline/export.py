@@ -9,16 +9,22 @@ leading apostrophe, so a statute's text can never execute in a reviewer's Excel.
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+import json
+from collections.abc import Iterable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from pipeline.models import Entry
 from pipeline.tiers import describe
-from pipeline.write import atomic_open, write_jsonl
+from pipeline.write import atomic_open
 
 COLUMNS = ("序号", "事项名称", "职权类型", "实施主体", "设定依据", "自由裁量基准", "置信度", "状态", "编号", "依据原文",
            "主体来源", "提示")
@@ -33,16 +39,27 @@ SUBJECT_RULES = {
 }
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NAMES = {"jsonl": "entries.jsonl", "csv": "entries.csv", "xlsx": "entries.xlsx"}
+BOLD = Font(bold=True)
+WRAPPED = Alignment(wrap_text=True, vertical="top")
 
 
-def write_entries(entries: Sequence[Entry], directory: str | Path) -> dict[str, Path]:
-    """Write the list in every format into `directory`; returns the paths by format."""
+def write_entries(entries: Iterable[Entry], directory: str | Path) -> dict[str, Path]:
+    """Write the list in every format into `directory` in one pass over `entries` (a whole corpus's list streams
+    through and is never held in memory); returns the paths by format. All three files appear together or none."""
     directory = Path(directory)
     paths = {fmt: directory / name for fmt, name in NAMES.items()}
-    write_jsonl(paths["jsonl"], (entry.to_dict() for entry in entries))
-    sheet = Sheet("权力清单", COLUMNS, WIDTHS, [row(number, entry) for number, entry in enumerate(entries, 1)])
-    write_csv(paths["csv"], sheet)
-    write_xlsx(paths["xlsx"], [sheet])
+    with ExitStack() as files:
+        jsonl = files.enter_context(atomic_open(paths["jsonl"]))
+        csv_file = files.enter_context(atomic_open(paths["csv"], newline="", encoding="utf-8-sig"))
+        csv_rows = _csv_writer(csv_file, COLUMNS)
+        workbook = Workbook(write_only=True)
+        sheet = _sheet(workbook, "权力清单", COLUMNS, WIDTHS)
+        for number, entry in enumerate(entries, 1):
+            jsonl.write(json.dumps(entry.to_dict(), ensure_ascii=False) + "\n")
+            cells = row(number, entry)
+            csv_rows.writerow(cells)
+            _append(sheet, cells)
+        workbook.save(files.enter_context(atomic_open(paths["xlsx"], "wb")))
     return paths
 
 
@@ -62,15 +79,18 @@ class Sheet:
 def write_csv(path: str | Path, sheet: Sheet) -> None:
     """The table as CSV in UTF-8 with BOM (so Excel reads it), text cells neutralised, written atomically."""
     with atomic_open(path, newline="", encoding="utf-8-sig") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(sheet.columns)
-        writer.writerows([_neutral(cell) for cell in values] for values in sheet.rows)
+        _csv_writer(handle, sheet.columns).writerows(sheet.rows)
 
 
 def write_xlsx(path: str | Path, sheets: Sequence[Sheet]) -> None:
     """The tables as one workbook, one sheet each, written atomically."""
+    workbook = Workbook(write_only=True)
+    for table in sheets:
+        sheet = _sheet(workbook, table.title, table.columns, table.widths)
+        for values in table.rows:
+            _append(sheet, values)
     with atomic_open(path, "wb") as handle:
-        _workbook(sheets).save(handle)
+        workbook.save(handle)
 
 
 def row(number: int, entry: Entry) -> list[Cell]:
@@ -104,22 +124,50 @@ def _neutral(cell: Cell) -> Cell:
     return neutralised(cell) if isinstance(cell, str) else cell
 
 
-def _workbook(tables: Sequence[Sheet]) -> Workbook:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for table in tables:
-        sheet = workbook.create_sheet(table.title)
-        sheet.append(list(table.columns))
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for values in table.rows:
-            sheet.append([_neutral(cell) for cell in values])
-        for cells in sheet.iter_rows(min_row=2):
-            for cell in cells:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"
-                    cell.alignment = Alignment(wrap_text=True, vertical="top")
-        for index, width in enumerate(table.widths, start=1):
-            sheet.column_dimensions[sheet.cell(1, index).column_letter].width = width
-        sheet.freeze_panes = "B2"
-    return workbook
+class _NeutralWriter:
+    """A csv writer whose text cells are neutralised."""
+
+    def __init__(self, handle: IO[str]) -> None:
+        self._writer = csv.writer(handle)
+
+    def writerow(self, values: Sequence[Cell]) -> None:
+        self._writer.writerow([_neutral(cell) for cell in values])
+
+    def writerows(self, rows: Iterable[Sequence[Cell]]) -> None:
+        for values in rows:
+            self.writerow(values)
+
+
+def _csv_writer(handle: IO[str], columns: Sequence[str]) -> _NeutralWriter:
+    writer = _NeutralWriter(handle)
+    writer.writerow(columns)
+    return writer
+
+
+def _sheet(workbook: Workbook, title: str, columns: Sequence[str], widths: Sequence[int]) -> WriteOnlyWorksheet:
+    """A streamed sheet with its widths, frozen header and bold column names; rows follow with `_append`."""
+    sheet = workbook.create_sheet(title)
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "B2"
+    header = []
+    for name in columns:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font = BOLD
+        header.append(cell)
+    sheet.append(header)
+    return sheet
+
+
+def _append(sheet: WriteOnlyWorksheet, values: Sequence[Cell]) -> None:
+    """One row; text cells neutralised, stored as text (never a formula) and wrapped."""
+    cells: list[WriteOnlyCell | Cell] = []
+    for value in values:
+        if isinstance(value, str):
+            cell = WriteOnlyCell(sheet, value=neutralised(value))
+            cell.data_type = "s"
+            cell.alignment = WRAPPED
+            cells.append(cell)
+        else:
+            cells.append(value)
+    sheet.append(cells)

@@ -8,11 +8,11 @@ replaced; if the fresh run no longer proposes it, it stays in the list, flagged,
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from pipeline.models import Entry, StatuteError
+from pipeline.models import Diagnostic, Entry, StatuteError
 
 PROPOSED = "proposed"
 BASIS_CHANGED = "审核后依据原文已变更，请复核"
@@ -21,32 +21,42 @@ NOT_PROPOSED = "本次运行未再提出该事项（依据可能已修改或删�
 
 def read_entries(path: str | Path) -> list[Entry]:
     """Entries from a JSONL list written by `powers propose`; a bad line names the file and the line."""
-    entries = []
+    return list(_entries(path))
+
+
+def read_reviewed(path: str | Path) -> dict[str, Entry]:
+    """The entries of a list that a reviewer decided, by id: all a re-run must keep (the rest it proposes afresh),
+    so a whole corpus's list is never held in memory."""
+    return {entry.id: entry for entry in _entries(path) if entry.status != PROPOSED}
+
+
+def _entries(path: str | Path) -> Iterator[Entry]:
     with open(path, encoding="utf-8") as handle:
         for number, line in enumerate(handle, 1):
             if not line.strip():
                 continue
             try:
-                entries.append(Entry.from_dict(json.loads(line)))
+                yield Entry.from_dict(json.loads(line))
             except (json.JSONDecodeError, KeyError, TypeError) as error:
-                raise StatuteError(f"{path}:{number}: not an entry of a power list: {error}") from error
-    return entries
+                message = f"not an entry of a power list: {error}"
+                raise StatuteError(Diagnostic(str(path), number, "error", message)) from error
 
 
-def keep_reviewed(proposed: Sequence[Entry], previous: Sequence[Entry]) -> tuple[list[Entry], int]:
-    """The fresh entries with every reviewed one of `previous` in its place; and how many reviewed were kept."""
-    reviewed = {entry.id: entry for entry in previous if entry.status != PROPOSED}
-    merged = []
+def keep_reviewed(proposed: Iterable[Entry], reviewed: dict[str, Entry]) -> Iterator[Entry]:
+    """The fresh entries with every reviewed one in its place, then the reviewed ones no longer proposed.
+
+    `reviewed` (from `read_reviewed`) is emptied as its entries are placed.
+    """
     for entry in proposed:
         decision = reviewed.pop(entry.id, None)
         if decision is None:
-            merged.append(entry)
+            yield entry
         elif decision.quote != entry.quote:
-            merged.append(_flagged(decision, f"{BASIS_CHANGED}（现依据：{entry.citation}）"))
+            yield _flagged(decision, f"{BASIS_CHANGED}（现依据：{entry.citation}）")
         else:
-            merged.append(decision)
-    merged += [_flagged(entry, NOT_PROPOSED) for entry in reviewed.values()]
-    return merged, sum(1 for entry in merged if entry.status != PROPOSED)
+            yield decision
+    for entry in list(reviewed.values()):
+        yield _flagged(entry, NOT_PROPOSED)
 
 
 def _flagged(entry: Entry, warning: str) -> Entry:

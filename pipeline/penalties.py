@@ -37,6 +37,8 @@ _MULTIPLE = re.compile(r"倍|分之|[%％‰]|等额|等值")
 _TRIGGER = re.compile(r"(?<![被加])处(?:以)?(?![理置于方长]|分(?!包)|罚(?!款))|按照?|依照")
 _PASSIVE = re.compile(r"被(?:处|罚)")
 _RATE = re.compile(r"每|按日")
+_RATE_WARNING = "a rate per unit (每… / 按日…): the range is read, but it applies per unit"
+_RATE_CAP = re.compile(rf"[，,](?:但|且)?(?:罚款)?(?:最高|总额|累计)(?:不得|不)超过(?P<cap>{_END})(?=[；;。，,\n]|$)")
 _BROKEN = re.compile(rf"{_NUMBER}[^，；。：\s]{{0,2}}(?:以上、?|至|到)$")
 _COUNTERS = "年月天次人个件项条款名株头只台辆吨米"
 _SUSPECT = re.compile(
@@ -168,7 +170,27 @@ def _ranges(text: str) -> tuple[list[FoundPenalty], list[PenaltyWarning], list[t
                 message = "a cap on this range (最高不超过…) is not part of the record: read it by hand"
                 warnings.append(PenaltyWarning(message, text[found.start : end], found.start, end))
                 previous = capped.end()
+            elif warnings and warnings[-1].message == _RATE_WARNING and warnings[-1].end == end:
+                total = _capped_rate(text, found, end)
+                if total:  # 处以每处五百元罚款，罚款最高不超过一万元: the rate up to the cap, nothing left to guess
+                    ranges[-1], previous = total, total.end
+                    warnings.pop()
     return ranges, warnings, covered
+
+
+def _capped_rate(text: str, rate: FoundPenalty, end: int) -> FoundPenalty | None:
+    """A rate per unit that the next clause caps (每处五百元罚款，罚款最高不超过一万元) as the range from the rate to
+    the cap; None when no cap in the same unit follows."""
+    total = _RATE_CAP.match(text, end)
+    if total is None or rate.penalty.min is None or rate.penalty.min != rate.penalty.max:
+        return None
+    try:
+        cap, unit, _ = _end(total["cap"])
+    except ValueError:
+        return None
+    if unit != rate.penalty.unit or cap is None or cap < rate.penalty.min:
+        return None
+    return FoundPenalty(replace(rate.penalty, max=cap), rate.start, total.end(), text[rate.start : total.end()])
 
 
 def _prefix(text: str, clause: int, position: int) -> str | None:
@@ -251,7 +273,7 @@ def _read(
     rate = _RATE.search(prefix, own_clause)
     if rate:
         at = match.start() - len(prefix) + rate.start()
-        warn("a rate per unit (每… / 按日…): the range is read, but it applies per unit", at)
+        warn(_RATE_WARNING, at)
     kind = _KINDS[unit]
     written = _base(own) if kind == "fine_multiple" else None
     if written:

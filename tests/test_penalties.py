@@ -364,6 +364,16 @@ def test_a_rate_per_unit_is_read_and_warned_about() -> None:
     assert [w.quote for w in found.warnings] == ["每超养一只并处二百元以上五百元以下罚款"]
 
 
+def test_a_rate_per_unit_with_a_cap_is_the_range_from_the_rate_to_the_cap() -> None:
+    # 平顶山市城市市容和环境卫生管理条例 第五十条: nothing is left to guess, so nothing is warned about
+    text = ("违反第二十三条第二款规定的，责令限期清理，对单位处以每处（张）五百元罚款，罚款最高不超过一万元；"
+            "对个人处以每处（张）五十元罚款，罚款最高不超过五千元。")
+    found = read(text)
+    assert ranges(text) == [("fine", 500, 10000), ("fine", 50, 5000)]
+    assert [r.penalty.condition for r in found.ranges] == ["对单位", "对个人"]
+    assert found.ranges[1].quote == "五十元罚款，罚款最高不超过五千元" and not found.warnings
+
+
 def test_a_cap_on_a_range_is_warned_about_and_not_read_as_a_range() -> None:
     # 上海市水路运输管理条例: 违法收入一倍至五倍，但最高不超过十万元
     text = "没收违法收入，并处以违法收入一倍至五倍，但最高不超过十万元的罚款；"

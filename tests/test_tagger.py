@@ -132,7 +132,9 @@ def test_the_model_card_reports_the_shipped_scores() -> None:
     meta = json.loads((SHIPPED / "meta.json").read_text(encoding="utf-8"))
     card = (SHIPPED / "README.md").read_text(encoding="utf-8")
 
-    assert meta["fit"]["gold_units"] == sum(1 for unit in gold()["train"] if unit.categories)
+    trained_on = set(meta["train_statutes"])  # the train split when it was trained (the split may have grown since)
+    used = [unit for unit in gold()["train"] if unit.file in trained_on]
+    assert meta["fit"]["gold_units"] == sum(1 for unit in used if unit.categories)
     assert not set(meta["train_statutes"]) & {unit.file for unit in gold()["dev"] + gold()["test"]}
     assert f"| dev | {meta['dev']['units']} | tagger | " in card
     assert meta["size_bytes"] < 8e6

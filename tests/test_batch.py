@@ -1,0 +1,114 @@
+"""Corpus runs of `powers propose`: cached by content, resumable after a kill, the same list however it is split."""
+
+import json
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLE, statute
+
+from pipeline.batch import CACHE
+from pipeline.classify import load_classifier
+from pipeline.cli import main
+from pipeline.segment import read_statute
+
+SMALL = (
+    "行政法规/安全生产许可证条例(2014-07-29).md",
+    "行政法规/城市道路管理条例(2019-03-24).md",
+    "DLC/浙江地方法规/地方性法规/浙江/浙江省水资源条例(2020-09-24).md",
+)
+
+
+@pytest.fixture
+def statutes(tmp_path: Path) -> Path:
+    """Three small statutes of the sample, copied so that a test may amend one."""
+    folder = tmp_path / "statutes"
+    folder.mkdir()
+    for relative in SMALL:
+        shutil.copy(statute(relative), folder / Path(relative).name)
+    return folder
+
+
+def propose(inputs: list[str], output: Path, *options: str) -> str:
+    assert main(["propose", *inputs, "-o", str(output), *options]) == 0
+    return (output / "entries.jsonl").read_text(encoding="utf-8")
+
+
+def test_a_rerun_after_an_amendment_reads_only_the_amended_statute(statutes: Path, tmp_path: Path, capsys):
+    first = propose([str(statutes)], tmp_path / "list")
+    assert len(list((tmp_path / "list" / CACHE).glob("*.jsonl"))) == 3
+    capsys.readouterr()
+    amended = statutes / "城市道路管理条例(2019-03-24).md"
+    text = amended.read_text(encoding="utf-8")
+    assert "处以2万元以下的罚款" in text
+    amended.write_text(text.replace("处以2万元以下的罚款", "处以5万元以下的罚款"), encoding="utf-8")
+    again = propose([str(statutes)], tmp_path / "list")
+    summary = capsys.readouterr().err
+    assert "1 statute(s) read now" in summary and "2 from the cache" in summary
+    assert again != first and '"max": 50000' in again
+    assert again == propose([str(statutes)], tmp_path / "fresh")  # the cache gives what a fresh run gives
+    assert len(list((tmp_path / "list" / CACHE).glob("*.jsonl"))) == 3  # the old text's entry was pruned
+
+
+def test_two_workers_write_the_same_list_as_one(statutes: Path, tmp_path: Path):
+    assert propose([str(statutes)], tmp_path / "one", "--jobs", "1") == propose(
+        [str(statutes)], tmp_path / "two", "--jobs", "2"
+    )
+
+
+def test_a_killed_run_continues_where_it_stopped_and_ends_with_the_same_list(tmp_path: Path):
+    whole = propose([str(SAMPLE)], tmp_path / "uninterrupted")
+    output = tmp_path / "killed"
+    command = [sys.executable, "-m", "pipeline.cli", "propose", str(SAMPLE), "-o", str(output), "--jobs", "1"]
+    run = subprocess.Popen(command, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 300
+    while not list((output / CACHE).glob("*.jsonl")) and time.monotonic() < deadline and run.poll() is None:
+        time.sleep(0.2)
+    run.send_signal(signal.SIGKILL)
+    run.wait()
+    done = len(list((output / CACHE).glob("*.jsonl")))
+    assert 0 < done < 42 and not (output / "entries.jsonl").exists()
+    assert propose([str(SAMPLE)], output) == whole
+
+
+def test_corpus_takes_only_the_versions_in_force(tmp_path: Path):
+    text = propose(["--corpus", str(SAMPLE)], tmp_path / "list")
+    sources = {json.loads(line)["source"] for line in text.splitlines()}
+    assert any(source.endswith("道路运输条例(2023-07-20).md") for source in sources)
+    older = ("道路运输条例(2019-03-02).md", "道路运输条例(2022-03-29).md")
+    assert not any(source.endswith(older) for source in sources)
+    assert not any(source.endswith("环境噪声污染防治法(2018-12-29).md") for source in sources)  # repealed
+
+
+def test_the_transformer_runs_only_where_it_can_change_a_decision():
+    """The ensemble's decisions with its costly member held back are its decisions with that member everywhere."""
+    classifier = load_classifier("ensemble")
+    ensemble = classifier.scorer
+    texts = [provision.text for relative in SMALL for provision in read_statute(statute(relative)).provisions]
+    gates = (classifier.threshold, classifier.subject_threshold)
+    transformer = ensemble.members["transformer"]
+    scored: list[str] = []
+    ensemble.members["transformer"] = Recorder(transformer, scored)
+    gated = ensemble.scores(texts, gates=gates)
+    ensemble.members["transformer"] = transformer
+    full = ensemble.scores(texts)
+    assert 0 < len(scored) < len(texts) / 2
+    for gated_row, full_row in zip(gated, full, strict=True):
+        labels = [item["label"] for item in classifier.predicted(gated_row)]
+        assert labels == [item["label"] for item in classifier.predicted(full_row)]
+        assert classifier.acting(gated_row) == classifier.acting(full_row)
+
+
+class Recorder:
+    """A scorer that notes which texts it was asked to score."""
+
+    def __init__(self, scorer, seen: list[str]) -> None:
+        self.scorer, self.seen, self.name = scorer, seen, scorer.name
+
+    def scores(self, texts):
+        self.seen.extend(texts)
+        return self.scorer.scores(texts)

@@ -182,7 +182,7 @@ def propose_command(args: argparse.Namespace) -> int:
         print(f"powers propose: nothing could be read; {output} was not written", file=sys.stderr)
         return EXIT_NOTHING_READ
     tally = EntryTally()
-    paths = write_entries(tally.count(keep_reviewed(cached_entries(jobs, cache), reviewed)), output)
+    paths = write_entries(tally.count(keep_reviewed(cached_entries(jobs, cache), reviewed)), output, args.formats)
     prune(jobs, cache)
     by_category = ", ".join(f"{category} {tally.categories[category]}" for category in CATEGORIES
                             if tally.categories[category])
@@ -511,6 +511,9 @@ def build_parser() -> argparse.ArgumentParser:
     propose_parser.add_argument("-o", "--output", required=True, metavar="DIR")
     propose_parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
                                 help="worker processes (default: one a core)")
+    propose_parser.add_argument("--formats", type=_formats, default=tuple(NAMES), metavar="LIST",
+                                help="comma-separated, of jsonl,csv,xlsx (default: all; jsonl is always written: a "
+                                     "re-run keeps the reviewers' decisions from it)")
     _model_option(propose_parser)
     propose_parser.add_argument("--tiers", default=str(DEFAULT_SCHEME), metavar="TIERS.toml",
                                 help="the department's discretion scheme (default: the guidelines' 30/40/30)")
@@ -619,6 +622,14 @@ def _statutes_in(parser: argparse.ArgumentParser) -> None:
     """The inputs of every command that reads statutes: files or folders, and whether a bad file fails the run."""
     parser.add_argument("paths", nargs="+", metavar="PATH", help="statute files or folders")
     parser.add_argument("--strict", action="store_true", help="exit non-zero if any file could not be read")
+
+
+def _formats(value: str) -> tuple[str, ...]:
+    chosen = tuple(part.strip() for part in value.split(",") if part.strip())
+    unknown = [part for part in chosen if part not in NAMES]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown format {', '.join(unknown)}: choose among {', '.join(NAMES)}")
+    return chosen
 
 
 def _model_option(parser: argparse.ArgumentParser) -> None:

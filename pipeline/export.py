@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import IO
 
@@ -43,23 +44,31 @@ BOLD = Font(bold=True)
 WRAPPED = Alignment(wrap_text=True, vertical="top")
 
 
-def write_entries(entries: Iterable[Entry], directory: str | Path) -> dict[str, Path]:
-    """Write the list in every format into `directory` in one pass over `entries` (a whole corpus's list streams
-    through and is never held in memory); returns the paths by format. All three files appear together or none."""
+def write_entries(entries: Iterable[Entry], directory: str | Path, formats: Iterable[str] = NAMES) -> dict[str, Path]:
+    """Write the list into `directory` in one pass over `entries` (a whole corpus's list streams through and is never
+    held in memory); returns the paths by format. The JSONL is always written: it is the list a re-run reads the
+    reviewers' decisions from. The files appear together or none."""
     directory = Path(directory)
-    paths = {fmt: directory / name for fmt, name in NAMES.items()}
+    paths = {fmt: directory / name for fmt, name in NAMES.items() if fmt == "jsonl" or fmt in set(formats)}
     with ExitStack() as files:
         jsonl = files.enter_context(atomic_open(paths["jsonl"]))
-        csv_file = files.enter_context(atomic_open(paths["csv"], newline="", encoding="utf-8-sig"))
-        csv_rows = _csv_writer(csv_file, COLUMNS)
+        sinks: list[Callable[[Sequence[Cell]], None]] = []
+        if "csv" in paths:
+            handle = files.enter_context(atomic_open(paths["csv"], newline="", encoding="utf-8-sig"))
+            sinks.append(_csv_writer(handle, COLUMNS).writerow)
         workbook = Workbook(write_only=True)
-        sheet = _sheet(workbook, "权力清单", COLUMNS, WIDTHS)
+        if "xlsx" in paths:
+            sinks.append(partial(_append, _sheet(workbook, "权力清单", COLUMNS, WIDTHS)))
         for number, entry in enumerate(entries, 1):
             jsonl.write(json.dumps(entry.to_dict(), ensure_ascii=False) + "\n")
-            cells = row(number, entry)
-            csv_rows.writerow(cells)
-            _append(sheet, cells)
-        workbook.save(files.enter_context(atomic_open(paths["xlsx"], "wb")))
+            cells = row(number, entry) if sinks else []
+            for sink in sinks:
+                sink(cells)
+        if "xlsx" in paths:
+            workbook.save(files.enter_context(atomic_open(paths["xlsx"], "wb")))
+    for fmt, name in NAMES.items():  # a format not asked for this time would be left out of date: gone
+        if fmt not in paths:
+            (directory / name).unlink(missing_ok=True)
     return paths
 
 

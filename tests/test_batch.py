@@ -112,3 +112,14 @@ class Recorder:
     def scores(self, texts):
         self.seen.extend(texts)
         return self.scorer.scores(texts)
+
+
+def test_a_batch_may_write_only_the_jsonl_and_leaves_no_stale_spreadsheet(statutes: Path, tmp_path: Path, capsys):
+    output = tmp_path / "list"
+    everything = propose([str(statutes)], output)
+    assert (output / "entries.xlsx").exists() and (output / "entries.csv").exists()
+    assert propose([str(statutes)], output, "--formats", "jsonl") == everything
+    assert not (output / "entries.xlsx").exists() and not (output / "entries.csv").exists()
+    with pytest.raises(SystemExit):
+        main(["propose", str(statutes), "-o", str(output), "--formats", "jsonl,pdf"])
+    assert "unknown format pdf" in capsys.readouterr().err

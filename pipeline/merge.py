@@ -51,3 +51,11 @@ def keep_reviewed(proposed: Sequence[Entry], previous: Sequence[Entry]) -> tuple
 
 def _flagged(entry: Entry, warning: str) -> Entry:
     return entry if warning in entry.warnings else replace(entry, warnings=(*entry.warnings, warning))
+
+
+def add_reviewed(listed: Sequence[Entry], reviewed: Sequence[Entry]) -> list[Entry]:
+    """A list with fresh review decisions in it: a listed entry takes its decision (flagged if its basis changed
+    since the task was pushed); a decided entry the list lacks is added at the end."""
+    ids = {entry.id for entry in listed}
+    merged, _ = keep_reviewed(listed, [entry for entry in reviewed if entry.id in ids])
+    return merged + [entry for entry in reviewed if entry.id not in ids]

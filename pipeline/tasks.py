@@ -88,7 +88,7 @@ def reviewed_entries(reviewed: ReviewedTask, scheme: Scheme) -> list[Entry]:
     proposed = _proposed(reviewed)
     results = {result.get("from_name"): result.get("value") for result in reviewed.results if isinstance(result, dict)}
     kept = set(_strings(results.get(ENTRIES), "choices", reviewed.task_id)) if ENTRIES in results else set()
-    comment = "\n".join(_strings(results.get(COMMENT), "text", reviewed.task_id)) or None
+    comment = "\n".join(_strings(results[COMMENT], "text", reviewed.task_id)) if COMMENT in results else None
     names = _names(results, proposed, reviewed.task_id)
     annotation = reviewed.annotation
     penalties = _penalty_changes(proposed, annotation.penalties)

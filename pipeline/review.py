@@ -121,10 +121,11 @@ def pull(client: LabelStudio, project: int, path: Path) -> int:
 def _existing(client: LabelStudio, project: int) -> dict[str, dict[str, Any]]:
     """The project's tasks by unit key: id, digest, and whether anyone annotated (or skipped) it."""
     found = {}
-    for task in client.tasks.list(project=project, fields="all", page_size=500):
+    fields = "id,data,total_annotations,cancelled_annotations"
+    for task in client.tasks.list(project=project, fields="task_only", include=fields, page_size=1000):
         data = task.data or {}
         if "unit" in data:
-            done = (task.total_annotations or 0) + (task.cancelled_annotations or 0) + len(task.annotations or [])
+            done = (task.total_annotations or 0) + (task.cancelled_annotations or 0)
             found[data["unit"]] = {"id": task.id, "digest": data.get("digest"), "annotations": done}
     return found
 

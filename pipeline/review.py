@@ -61,7 +61,7 @@ def connect(url: str | None) -> LabelStudio:
 
 def project_id(client: LabelStudio, title: str, label_config: Path = LABEL_CONFIG, create: bool = True) -> int:
     """The project called `title`, its labelling config brought up to date; made when there is none and `create`."""
-    config = label_config.read_text(encoding="utf-8")
+    config = label_config.read_text(encoding="utf-8").strip()  # as the server stores it
 
     def find() -> int:
         for project in client.projects.list(title=title):

@@ -19,6 +19,7 @@ from label_studio_server import Server
 from pipeline.cli import main
 from pipeline.gold import load_annotations
 from pipeline.merge import BASIS_CHANGED, read_entries
+from pipeline.review import LABEL_CONFIG
 
 FIRE = SAMPLE / "行政法" / "消防法(2021-04-29).md"
 FIRE_TITLE = "《中华人民共和国消防法》"
@@ -57,6 +58,7 @@ def test_a_statute_is_pushed_reviewed_and_pulled_into_a_list_and_gold(
     assert main(["review", "push", str(FIRE), "--model", "linear", "--project", title]) == 0
     pushed = capsys.readouterr().err
     project = project_named(reviewer_env, title)
+    assert client(reviewer_env).projects.get(project).label_config == LABEL_CONFIG.read_text(encoding="utf-8").strip()
     tasks = tasks_by_citation(reviewer_env, project)
     assert f"{len(tasks)} tasks created" in pushed
 
@@ -138,6 +140,12 @@ def test_a_statute_is_pushed_reviewed_and_pulled_into_a_list_and_gold(
     assert len(units) == len(set(units)) == len(after) and set(after) >= set(tasks)
     assert after[corrected.data["citation"]].data == corrected.data
     assert after[corrected.data["citation"]].predictions[0].model_version == "linear"
+    assert main(["review", "export", str(FIRE), "--model", "rules", "-o", str(tmp_path / "rules.json")]) == 0
+    rerun = {task["data"]["citation"] for task in json.loads((tmp_path / "rules.json").read_text(encoding="utf-8"))}
+    unreviewed = (set(tasks) & rerun) - {task.data["citation"] for task in (accepted, corrected, partly_rejected)}
+    assert unreviewed
+    assert all([p.model_version for p in after[citation].predictions] == ["rules"] for citation in unreviewed)
+    assert "tasks created" in repushed and " updated" in repushed
     no_token_in(reviewer_env, pushed, pulled, repushed, *(path.read_text(encoding="utf-8", errors="replace")
                                                           for path in [*listing.iterdir(), gold_file]))
 
@@ -146,6 +154,15 @@ def test_a_statute_is_pushed_reviewed_and_pulled_into_a_list_and_gold(
     assert main(["review", "import", str(listing / "label-studio-export.json"), "-o", str(offline),
                  "--gold", str(tmp_path / "offline-gold")]) == 0
     assert read_entries(offline / "entries.jsonl") == read_entries(listing / "entries.jsonl")
+
+
+def test_the_interface_takes_gold_tasks_too(reviewer_env: Server) -> None:
+    """The shipped gold export imports into a project with the same interface: one loader for gold and review."""
+    project = client(reviewer_env).projects.create(title="gold check", label_config=LABEL_CONFIG.read_text("utf-8"))
+    gold = json.loads((REPO / "annotations" / "label-studio" / "gold.json").read_text(encoding="utf-8"))[:50]
+    client(reviewer_env).projects.import_tasks(project.id, request=gold)
+    imported = list(client(reviewer_env).tasks.list(project=project.id, fields="all"))
+    assert len(imported) == 50 and all(task.total_annotations == 1 for task in imported)
 
 
 def test_a_reviewed_entry_whose_basis_changed_is_kept_and_flagged(reviewer_env: Server, tmp_path: Path) -> None:

@@ -338,7 +338,12 @@ def _write_reviewed(command: str, export: Path, args: argparse.Namespace) -> int
         return EXIT_NOTHING_READ
     merged = add_reviewed(listed, entries)
     paths = write_entries(merged, output)
-    gold = add_gold([task.annotation for task in reviewed], Path(args.gold))
+    try:
+        gold = add_gold([task.annotation for task in reviewed], Path(args.gold))
+    except StatuteError as error:
+        print(f"powers review {command}: the list was written to {output}, but not the gold: {error}",
+              file=sys.stderr)
+        return EXIT_USAGE
     statuses = Counter(entry.status for entry in entries)
     flagged = sum(1 for entry in merged if entry.status != "proposed" and BASIS_CHANGED in " ".join(entry.warnings))
     added = sum(len(added_categories(task)) for task in reviewed)

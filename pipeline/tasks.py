@@ -95,7 +95,8 @@ def reviewed_entries(reviewed: ReviewedTask, scheme: Scheme) -> list[Entry]:
     entries = []
     for number, entry in enumerate(proposed):
         if entry.id not in kept or entry.category not in annotation.categories:
-            entries.append(replace(entry, status=REJECTED, comment=comment))
+            why = () if entry.category in annotation.categories else (f"职权类型：审核人取消了{entry.category}",)
+            entries.append(replace(entry, status=REJECTED, changes=why, comment=comment))
             continue
         changes, warnings = [], list(entry.warnings)
         corrected = entry

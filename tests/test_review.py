@@ -82,6 +82,9 @@ def test_a_statute_is_pushed_reviewed_and_pulled_into_a_list_and_gold(
         for item in result:
             if item["from_name"] == "min":
                 item["value"]["number"] = 50000
+            if item["from_name"] == "entry_name":
+                names = item["value"]["text"][0].splitlines()
+                item["value"]["text"] = ["\n".join(["对未经消防设计审查擅自施工的处罚", *names[1:]])]
         comment = {"text": ["主体更正"]}
         return [*result, {"id": "comment", "from_name": "comment", "to_name": "text", "type": "textarea",
                           "value": comment}]
@@ -111,7 +114,8 @@ def test_a_statute_is_pushed_reviewed_and_pulled_into_a_list_and_gold(
         assert fixed.subject_rule == "named"
         assert (fixed.penalties[0].min, fixed.penalties[0].max) == (50000, 300000)
         assert fixed.tiers[0].min == 50000 and fixed.tiers[-1].max == 300000
-        assert fixed.changes == (
+        renamed = ("事项名称：" + corrected.data["proposed"][0]["name"] + " → 对未经消防设计审查擅自施工的处罚",)
+        assert fixed.changes == (renamed if item == 1 else ()) + (
             "实施主体：消防救援机构 → 住房和城乡建设主管部门",
             "处罚幅度：罚款3万元以上30万元以下 → 罚款5万元以上30万元以下",
         )

@@ -3,7 +3,7 @@
 A push never duplicates a task and never touches one a reviewer has annotated: tasks are keyed by their 款's
 stable `unit` key, so pushing again after a re-run (or after a push that failed half-way) creates only the missing
 tasks and replaces the data and prediction of unannotated tasks whose digest changed. Tasks are imported in
-batches, least certain first, so that Label Studio's id order is the review order.
+batches, least certain first, and the project samples by uncertainty, so reviewers see the least certain first.
 
 The server's URL comes from `--url` or LABEL_STUDIO_URL; the token only from LABEL_STUDIO_API_KEY, and no
 message of this module quotes it (nor the response headers, which carry a session cookie).
@@ -59,8 +59,12 @@ def connect(url: str | None) -> LabelStudio:
     return LabelStudio(base_url=url.rstrip("/"), api_key=token, timeout=120)
 
 
-def project_id(client: LabelStudio, title: str, label_config: Path = LABEL_CONFIG, create: bool = True) -> int:
-    """The project called `title`, its labelling config brought up to date; made when there is none and `create`."""
+def project_id(client: LabelStudio, title: str, create: bool = True, label_config: Path = LABEL_CONFIG) -> int:
+    """The project called `title`, its labelling config brought up to date; made when there is none and `create`.
+
+    A project made here serves each reviewer the unannotated task whose prediction is least certain (Label Studio's
+    uncertainty sampling, by the model `push` names), so that order holds after a re-push adds tasks at the end.
+    """
     config = label_config.read_text(encoding="utf-8").strip()  # as the server stores it
 
     def find() -> int:
@@ -71,7 +75,7 @@ def project_id(client: LabelStudio, title: str, label_config: Path = LABEL_CONFI
                 return int(project.id)
         if not create:
             raise ReviewError(f"no project called {title!r} on the server")
-        return int(client.projects.create(title=title, label_config=config, sampling="Sequential sampling").id)
+        return int(client.projects.create(title=title, label_config=config, sampling="Uncertainty sampling").id)
 
     return _call("find or create the project", find)
 
@@ -102,6 +106,9 @@ def push(client: LabelStudio, project: int, tasks: Sequence[dict[str, Any]], bat
         _call(what, lambda chunk=chunk: client.projects.import_tasks(project, request=chunk))
         created += len(chunk)
         progress(created)
+    if created + updated + unchanged:  # the server accepts only a model version that has predictions
+        model_version = tasks[0]["predictions"][0].get("model_version")
+        _call("sample by the model's certainty", lambda: client.projects.update(project, model_version=model_version))
     return PushResult(project, created, updated, unchanged, annotated)
 
 
@@ -147,7 +154,8 @@ def _call(what: str, request: Callable[[], Any]) -> Any:
     try:
         return request()
     except ApiError as error:
-        detail = error.body.get("detail") if isinstance(error.body, dict) else None
+        body = error.body if isinstance(error.body, dict) else {}
+        detail = " ".join(str(body[key]) for key in ("detail", "validation_errors") if body.get(key))
         reason = f"HTTP {error.status_code}" + (f": {detail}" if detail else "")
         if error.status_code in (401, 403):
             reason += f" (is {TOKEN_ENV} the token of a user of this server?)"

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from conftest import REPO, SAMPLE
 from label_studio_sdk import LabelStudio
@@ -43,6 +44,14 @@ def submit(server: Server, task: Any, edit: Any = None) -> None:
     if edit is not None:
         result = edit(result)
     client(server).annotations.create(task.id, result=result, was_cancelled=False)
+
+
+def next_for_reviewer(server: Server, project: int) -> int:
+    """The id of the task Label Studio gives a reviewer who opens the project's labelling stream."""
+    token = {"Authorization": f"Token {server.token}"}
+    response = httpx.get(f"{server.url}/api/projects/{project}/next", headers=token)
+    response.raise_for_status()
+    return int(response.json()["id"])
 
 
 def no_token_in(server: Server, *texts: str) -> None:
@@ -149,6 +158,8 @@ def test_a_statute_is_pushed_reviewed_and_pulled_into_a_list_and_gold(
     unreviewed = (set(tasks) & rerun) - {task.data["citation"] for task in (accepted, corrected, partly_rejected)}
     assert unreviewed
     assert all([p.model_version for p in after[citation].predictions] == ["rules"] for citation in unreviewed)
+    scores = {after[citation].id: after[citation].predictions[0].score for citation in unreviewed}
+    assert scores[next_for_reviewer(reviewer_env, project)] == min(scores.values())
     assert "tasks created" in repushed and " updated" in repushed
     no_token_in(reviewer_env, pushed, pulled, repushed, *(path.read_text(encoding="utf-8", errors="replace")
                                                           for path in [*listing.iterdir(), gold_file]))

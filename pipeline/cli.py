@@ -14,7 +14,7 @@ from typing import Any
 from tqdm import tqdm
 
 from pipeline import __version__
-from pipeline.classify import DEFAULT_MODEL, MODEL_NAMES, MODELS, load_classifier
+from pipeline.classify import DEFAULT_MODEL, MODEL_NAMES, MODELS, Classifier, load_classifier
 from pipeline.export import NAMES, write_entries
 from pipeline.extract import annotate, as_annotation, extract, read_powers
 from pipeline.find import find_statutes
@@ -36,7 +36,7 @@ from pipeline.review import (
     push,
 )
 from pipeline.segment import read_statute
-from pipeline.tiers import DEFAULT_SCHEME, load_scheme
+from pipeline.tiers import DEFAULT_SCHEME, Scheme, load_scheme
 from pipeline.write import atomic_open, write_jsonl
 
 DEFAULT_REGISTRY = "corpus/registry.jsonl"
@@ -304,7 +304,7 @@ def review_import_command(args: argparse.Namespace) -> int:
     return _write_reviewed("import", Path(args.file), args)
 
 
-def _review_tasks(args: argparse.Namespace, classifier: Any, scheme: Any) -> list[dict[str, Any]] | None:
+def _review_tasks(args: argparse.Namespace, classifier: Classifier, scheme: Scheme) -> list[dict[str, Any]] | None:
     """The review tasks of the statutes under `args.paths`; None (reported) when nothing could be read."""
     from pipeline.tasks import review_tasks
 

@@ -263,3 +263,45 @@ def test_without_a_token_push_says_where_to_put_it(
     monkeypatch.delenv("LABEL_STUDIO_API_KEY", raising=False)
     assert main(["review", "push", str(FIRE), "--model", "rules", "--url", "http://127.0.0.1:9"]) == 2
     assert "set LABEL_STUDIO_API_KEY" in capsys.readouterr().err
+
+
+def test_reviews_that_do_not_pair_up_with_the_proposal_are_kept_with_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An office without a server: the export file comes back from Label Studio's export dialog. A reviewer who
+    writes one name for two entries, adds a range to a 款 with several penalty entries, or takes a category away."""
+    tasks_file = tmp_path / "tasks.json"
+    assert main(["review", "export", str(FIRE), "--model", "rules", "-o", str(tasks_file)]) == 0
+    tasks = {task["data"]["citation"]: task for task in json.loads(tasks_file.read_text(encoding="utf-8"))}
+    items = tasks[f"{FIRE_TITLE}第五十八条第一款"]  # four penalty entries, one per 项, one range
+    result = items["predictions"][0]["result"]
+    for item in result:
+        if item["from_name"] == "entry_name":
+            item["value"]["text"] = ["责令停止施工"]
+    region = {"start": 0, "end": 2, "text": items["data"]["text"][:2], "labels": ["罚款"]}
+    result += [{"id": "added", "from_name": "spans", "to_name": "text", "type": "labels", "value": region},
+               {"id": "added", "from_name": "max", "to_name": "text", "type": "number",
+                "value": {"start": 0, "end": 2, "number": 1000}}]
+    single = tasks[f"{FIRE_TITLE}第五十八条第三款"]
+    single_result = [item for item in single["predictions"][0]["result"] if item["from_name"] != "categories"]
+    export = [
+        {"id": 1, "data": items["data"], "annotations": [{"result": result}]},
+        {"id": 2, "data": single["data"], "annotations": [{"result": single_result}]},
+    ]
+    (tmp_path / "export.json").write_text(json.dumps(export, ensure_ascii=False), encoding="utf-8")
+
+    listing = tmp_path / "list"
+    assert main(["review", "import", str(tmp_path / "export.json"), "-o", str(listing),
+                 "--gold", str(tmp_path / "gold")]) == 0
+    entries = read_entries(listing / "entries.jsonl")
+    by_item = [entry for entry in entries if entry.item is not None]
+    assert len(by_item) == 4 and all(entry.status == "accepted" for entry in by_item)
+    for entry in by_item:
+        assert entry.name != "责令停止施工" and entry.penalties[0].min == 30000
+        assert any(warning.startswith("审核人填写的事项名称行数与事项数不符") and "责令停止施工" in warning
+                   for warning in entry.warnings)
+        assert any(warning.startswith("审核人增删了处罚幅度") and "1000元以下" in warning for warning in entry.warnings)
+    taken = [entry for entry in entries if entry.citation == single["data"]["citation"]]
+    assert taken and all(entry.status == "rejected" and entry.changes[0].startswith("职权类型：审核人取消了")
+                         for entry in taken)
+    assert "0 corrected" in capsys.readouterr().err

@@ -36,6 +36,7 @@ from pipeline.review import (
     push,
 )
 from pipeline.segment import read_statute
+from pipeline.tasks import added_categories, review_tasks, reviewed_entries
 from pipeline.tiers import DEFAULT_SCHEME, Scheme, load_scheme
 from pipeline.write import atomic_open, write_jsonl
 
@@ -284,7 +285,8 @@ def review_export_command(args: argparse.Namespace) -> int:
         json.dump(tasks, handle, ensure_ascii=False, indent=1)
         handle.write("\n")
     print(f"powers review export: {len(tasks)} tasks (one per proposed 款, least certain first) written to "
-          f"{args.output}; import it in Label Studio into a project made with {LABEL_CONFIG.name}", file=sys.stderr)
+          f"{args.output}; import it in Label Studio into a project made with annotations/{LABEL_CONFIG.name}",
+          file=sys.stderr)
     return EXIT_OK
 
 
@@ -306,8 +308,6 @@ def review_import_command(args: argparse.Namespace) -> int:
 
 def _review_tasks(args: argparse.Namespace, classifier: Classifier, scheme: Scheme) -> list[dict[str, Any]] | None:
     """The review tasks of the statutes under `args.paths`; None (reported) when nothing could be read."""
-    from pipeline.tasks import review_tasks
-
     report = Report()
     tasks = review_tasks(read_statutes(args.paths, report), classifier, scheme)
     if report.provisions == 0:
@@ -318,8 +318,6 @@ def _review_tasks(args: argparse.Namespace, classifier: Classifier, scheme: Sche
 
 def _write_reviewed(command: str, export: Path, args: argparse.Namespace) -> int:
     """The reviewed list into `args.output` (merged with the list there) and the reviewed 款 into the gold folder."""
-    from pipeline.tasks import added_categories, reviewed_entries
-
     diagnostics: list[Diagnostic] = []
     output = Path(args.output)
     listed_path = output / NAMES["jsonl"]

@@ -42,10 +42,11 @@ class RuleScorer:
 class EnsembleScorer:
     """The weighted mean of its members' probabilities.
 
-    Given the thresholds its scores will be cut at (`gates`), a costly member (the transformer, ~100 times slower
-    than the others) runs only on the units where its vote can still move a score across one of them. Elsewhere the
-    cheap members' weighted mean, renormalised over their weights, is the score: every decision is the one the full
-    ensemble would make, only the confidence shown differs.
+    Given where its scores will be cut (`gates`: the category threshold, met by each category's score, and the
+    subject threshold, met by the best score), a costly member (the transformer, ~10 times slower than the others)
+    runs only on the units where its vote can still move a score across one of them. Elsewhere the cheap members'
+    weighted mean, renormalised over their weights, is the score: every decision is the one the full ensemble would
+    make, only the confidence shown differs.
     """
 
     name = "ensemble"
@@ -54,18 +55,21 @@ class EnsembleScorer:
         self.members = members
         self.weights = weights
 
-    def scores(self, texts: Sequence[str], gates: Sequence[float] = ()) -> list[dict[str, float]]:
+    def scores(self, texts: Sequence[str], gates: tuple[float, float] | None = None) -> list[dict[str, float]]:
         total = sum(self.weights.values())
         cheap = [name for name in self.members if name not in COSTLY or not gates]
         costly = [name for name in self.members if name not in cheap]
         combined = self._add(cheap, texts, [dict.fromkeys(CATEGORIES, 0.0) for _ in texts], total)
-        if not costly:
+        if not gates or not costly:
             return combined
         reach = sum(self.weights[name] for name in costly) / total
-        undecided = [
-            index for index, row in enumerate(combined)
-            if any(score < gate <= score + reach for score in row.values() for gate in gates)
-        ]
+        category, best = gates
+
+        def open_question(row: dict[str, float]) -> bool:
+            top = max(row.values(), default=0.0)
+            return top < best <= top + reach or any(score < category <= score + reach for score in row.values())
+
+        undecided = [index for index, row in enumerate(combined) if open_question(row)]
         for index, row in zip(undecided, self._add(costly, [texts[i] for i in undecided],
                                                    [combined[i] for i in undecided], total), strict=True):
             combined[index] = row
@@ -111,9 +115,8 @@ class Classifier:
         ]
         results = [dict.fromkeys(CATEGORIES, 0.0) for _ in texts]
         chosen = [texts[index] for index in scorable]
-        if isinstance(self.scorer, EnsembleScorer):
-            gates = (self.threshold,) if self.subject_threshold is None else (self.threshold, self.subject_threshold)
-            found = self.scorer.scores(chosen, gates=gates)
+        if isinstance(self.scorer, EnsembleScorer) and self.subject_threshold is not None:  # a shipped, whole model
+            found = self.scorer.scores(chosen, gates=(self.threshold, self.subject_threshold))
         else:
             found = self.scorer.scores(chosen)
         for index, scores in zip(scorable, found, strict=True):

@@ -18,20 +18,35 @@ from tqdm import tqdm
 
 from pipeline import __version__
 from pipeline.batch import CACHE, StatuteRun, cached_entries, plan, prune, run, settings_key
-from pipeline.classify import DEFAULT_MODEL, MODEL_NAMES, MODELS, load_classifier
+from pipeline.classify import DEFAULT_MODEL, MODEL_NAMES, MODELS, Classifier, load_classifier
 from pipeline.export import NAMES, Sheet, write_csv, write_entries, write_xlsx
 from pipeline.extract import annotate, as_annotation, extract
 from pipeline.find import find_statutes
-from pipeline.gold import SPLITS, load_annotations, load_splits, split, write_label_studio
-from pipeline.merge import keep_reviewed, read_reviewed
+from pipeline.gold import SPLITS, add_gold, load_annotations, load_splits, read_reviewed, split, write_label_studio
+from pipeline.merge import BASIS_CHANGED, add_reviewed, keep_reviewed, read_decisions, read_entries
 from pipeline.models import CATEGORIES, Annotation, Diagnostic, Entry, RegistryEntry, Statute, StatuteError
 from pipeline.registry import Registry, build_registry, load_registry, save_registry
+from pipeline.review import (
+    BATCH,
+    DEFAULT_PROJECT,
+    LABEL_CONFIG,
+    TOKEN_ENV,
+    URL_ENV,
+    ReviewError,
+    connect,
+    project_id,
+    pull,
+    push,
+)
 from pipeline.segment import read_statute
-from pipeline.tiers import DEFAULT_SCHEME, load_scheme
+from pipeline.tasks import added_categories, review_tasks, reviewed_entries
+from pipeline.tiers import DEFAULT_SCHEME, Scheme, load_scheme
 from pipeline.write import atomic_open, write_jsonl
 
 DEFAULT_REGISTRY = "corpus/registry.jsonl"
 DEFAULT_CORPUS = "corpus/lawrefbook"
+DEFAULT_REVIEWED = "annotations/reviewed"
+EXPORT_NAME = "label-studio-export.json"
 STATUS_LABELS = {"in_force": "现行有效", "amended": "已被修改", "repealed": "已废止"}
 
 EXIT_OK, EXIT_NOTHING_READ, EXIT_USAGE = 0, 1, 2
@@ -157,7 +172,7 @@ def propose_command(args: argparse.Namespace) -> int:
     output = Path(args.output)
     previous = output / NAMES["jsonl"]
     try:
-        reviewed = read_reviewed(previous) if previous.exists() else {}
+        reviewed = read_decisions(previous) if previous.exists() else {}
         found = _proposal_inputs(args)
     except StatuteError as error:
         print(f"powers propose: {error}; nothing was written", file=sys.stderr)
@@ -253,7 +268,10 @@ def eval_command(args: argparse.Namespace) -> int:
         gold = load_annotations(Path(args.gold))
         if args.split != "all":
             gold = split(gold, load_splits(Path(args.splits)))[args.split]
-        predicted = read_predictions(Path(args.pred)) if args.pred else annotate(gold, load_classifier(args.model))
+        predicted = (
+            read_predictions(Path(args.pred)) if args.pred
+            else annotate(gold, load_classifier(args.model, Path(args.models)))
+        )
         evaluation = evaluate(gold, predicted)
     except (StatuteError, FileNotFoundError, ValueError, KeyError, json.JSONDecodeError) as error:
         print(f"powers eval: {error}", file=sys.stderr)
@@ -296,8 +314,119 @@ def gold_export_command(args: argparse.Namespace) -> int:
 def train_command(args: argparse.Namespace) -> int:
     from pipeline.train import TRAINERS, load_config  # datasets, evaluation: only when training
 
-    result = TRAINERS[args.model](load_config(Path(args.config), Path(args.into) if args.into else None))
+    config = load_config(Path(args.config), Path(args.into) if args.into else None)
+    if args.with_reviewed:
+        config["data"]["reviewed"] = Path(args.with_reviewed)
+    result = TRAINERS[args.model](config)
     print(json.dumps(result, ensure_ascii=False, indent=2))
+    return EXIT_OK
+
+
+def review_push_command(args: argparse.Namespace) -> int:
+    try:
+        classifier, scheme = load_classifier(args.model), load_scheme(args.tiers)
+        client = connect(args.url)
+    except (FileNotFoundError, ValueError, StatuteError, ReviewError) as error:
+        print(f"powers review push: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    tasks = _review_tasks(args, classifier, scheme)
+    if tasks is None:
+        return EXIT_NOTHING_READ
+    with tqdm(total=len(tasks), unit="task", desc="pushing", disable=None, file=sys.stderr) as bar:
+        try:
+            result = push(client, project_id(client, args.project), tasks, args.batch_size,
+                          lambda created: bar.update(created - bar.n))
+        except ReviewError as error:
+            print(f"powers review push: {error}; nothing is lost: run the same push again to finish it (tasks "
+                  "already on the server are neither duplicated nor changed if annotated)", file=sys.stderr)
+            return EXIT_NOTHING_READ
+    print(f"powers review push: project {args.project!r} (id {result.project}): {result.created} tasks created, "
+          f"{result.updated} updated, {result.unchanged} unchanged, {result.annotated} already annotated and left "
+          f"alone; {len(tasks)} proposed 款, least certain first", file=sys.stderr)
+    return EXIT_OK
+
+
+def review_export_command(args: argparse.Namespace) -> int:
+    try:
+        classifier, scheme = load_classifier(args.model), load_scheme(args.tiers)
+    except (FileNotFoundError, ValueError, StatuteError) as error:
+        print(f"powers review export: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    tasks = _review_tasks(args, classifier, scheme)
+    if tasks is None:
+        return EXIT_NOTHING_READ
+    with atomic_open(args.output) as handle:
+        json.dump(tasks, handle, ensure_ascii=False, indent=1)
+        handle.write("\n")
+    print(f"powers review export: {len(tasks)} tasks (one per proposed 款, least certain first) written to "
+          f"{args.output}; import it in Label Studio into a project made with annotations/{LABEL_CONFIG.name}",
+          file=sys.stderr)
+    return EXIT_OK
+
+
+def review_pull_command(args: argparse.Namespace) -> int:
+    export = Path(args.output) / EXPORT_NAME
+    try:
+        client = connect(args.url)
+        count = pull(client, project_id(client, args.project, create=False), export)
+    except ReviewError as error:
+        print(f"powers review pull: {error}; nothing was written", file=sys.stderr)
+        return EXIT_NOTHING_READ
+    print(f"powers review pull: {count} annotated tasks exported to {export}", file=sys.stderr)
+    return _write_reviewed("pull", export, args)
+
+
+def review_import_command(args: argparse.Namespace) -> int:
+    return _write_reviewed("import", Path(args.file), args)
+
+
+def _review_tasks(args: argparse.Namespace, classifier: Classifier, scheme: Scheme) -> list[dict[str, Any]] | None:
+    """The review tasks of the statutes under `args.paths`; None (reported) when nothing could be read."""
+    report = Report()
+    tasks = review_tasks(read_statutes(args.paths, report), classifier, scheme)
+    if report.provisions == 0:
+        print(f"powers review {args.review_command}: nothing could be read", file=sys.stderr)
+        return None
+    return tasks
+
+
+def _write_reviewed(command: str, export: Path, args: argparse.Namespace) -> int:
+    """The reviewed list into `args.output` (merged with the list there) and the reviewed 款 into the gold folder."""
+    diagnostics: list[Diagnostic] = []
+    output = Path(args.output)
+    listed_path = output / NAMES["jsonl"]
+    try:
+        scheme = load_scheme(args.tiers)
+        reviewed = read_reviewed(export, diagnostics)
+        entries = [entry for task in reviewed for entry in reviewed_entries(task, scheme)]
+        listed = read_entries(listed_path) if listed_path.exists() else []
+    except (FileNotFoundError, ValueError, StatuteError) as error:
+        print(f"powers review {command}: {error}; nothing was written", file=sys.stderr)
+        return EXIT_USAGE
+    for diagnostic in diagnostics:
+        print(diagnostic, file=sys.stderr)
+    if not reviewed:
+        print(f"powers review {command}: no reviewed task in {export}; nothing was written", file=sys.stderr)
+        return EXIT_NOTHING_READ
+    merged = add_reviewed(listed, entries)
+    paths = write_entries(merged, output)
+    try:
+        gold = add_gold([task.annotation for task in reviewed], Path(args.gold))
+    except StatuteError as error:
+        print(f"powers review {command}: the list was written to {output}, but not the gold: {error}",
+              file=sys.stderr)
+        return EXIT_USAGE
+    statuses = Counter(entry.status for entry in entries)
+    flagged = sum(1 for entry in merged if entry.status != "proposed" and BASIS_CHANGED in " ".join(entry.warnings))
+    added = sum(len(added_categories(task)) for task in reviewed)
+    print(
+        f"powers review {command}: {len(reviewed)} reviewed 款, {len(entries)} entries ("
+        + ", ".join(f"{statuses[status]} {status}" for status in ("accepted", "corrected", "rejected"))
+        + f"); {flagged} reviewed entries flagged because their basis changed since review; {added} categories "
+        f"added by reviewers with no entry (in gold; propose again to list them); list written to "
+        f"{', '.join(str(path) for path in paths.values())}; gold added to {', '.join(str(path) for path in gold)}",
+        file=sys.stderr,
+    )
     return EXIT_OK
 
 
@@ -531,6 +660,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="what to score: `powers extract` output, or labels in the gold format (file or folder)")
     source.add_argument("--model", default=DEFAULT_MODEL, choices=MODEL_NAMES,
                         help=f"run this classifier on the gold units instead (default: {DEFAULT_MODEL})")
+    eval_parser.add_argument("--models", default=str(MODELS), metavar="DIR",
+                             help="where the model is (default: the shipped models; `powers train --into` writes "
+                                  "elsewhere, to compare before and after)")
     eval_parser.add_argument("--split", default="all", choices=["all", "train", "dev", "test"],
                              help="score only the gold statutes of this split (default: all)")
     eval_parser.add_argument("--splits", default=str(SPLITS), metavar="SPLITS.toml")
@@ -556,7 +688,57 @@ def build_parser() -> argparse.ArgumentParser:
     train_parser.add_argument("model", choices=TRAINABLE)
     train_parser.add_argument("--config", default=str(MODELS / "config.toml"), metavar="CONFIG.toml")
     train_parser.add_argument("--into", metavar="DIR", help=f"write the model here (default: {MODELS})")
+    train_parser.add_argument("--with-reviewed", metavar="DIR",
+                              help="add reviewed gold (`powers review pull --gold DIR`) to the train split; units of "
+                                   "dev and test statutes are left out, with a message")
     train_parser.set_defaults(run=train_command)
+
+    review = commands.add_parser(
+        "review", help="human review in Label Studio: push tasks, pull the reviewed list and gold",
+        description=f"Review the proposed entries in Label Studio. The server's URL comes from --url or {URL_ENV}, "
+                    f"the token only from {TOKEN_ENV}.",
+    )
+    review_commands = review.add_subparsers(dest="review_command", required=True)
+    review_push = review_commands.add_parser(
+        "push", help="create or update the review project: one task per proposed 款, predictions included",
+        description="Propose entries for the statutes and push one task per 款 that has one, least certain first. "
+                    "Pushing again creates missing tasks and updates unannotated ones that changed; it never "
+                    "duplicates a task or touches an annotated one.",
+    )
+    review_export = review_commands.add_parser(
+        "export", help="the same tasks as a JSON file for Label Studio's import dialog (no server needed)",
+    )
+    for command in (review_push, review_export):
+        _statutes_in(command)
+        _model_option(command)
+        command.add_argument("--tiers", default=str(DEFAULT_SCHEME), metavar="TIERS.toml")
+    review_export.add_argument("-o", "--output", required=True, metavar="TASKS.json")
+    review_export.set_defaults(run=review_export_command)
+    review_push.add_argument("--batch-size", type=int, default=BATCH, metavar="N",
+                             help=f"tasks per import request (default: {BATCH})")
+    review_push.set_defaults(run=review_push_command)
+    review_pull = review_commands.add_parser(
+        "pull", help="export the annotations; write the reviewed list and add the reviewed 款 to gold",
+        description=f"Export the project's annotated tasks into DIR/{EXPORT_NAME}, then as `review import`.",
+    )
+    review_import = review_commands.add_parser(
+        "import", help="read a Label Studio JSON export: write the reviewed list and add the reviewed 款 to gold",
+        description="Write the reviewed entries (状态 accepted / corrected / rejected, the reviewer's changes and "
+                    "comment) into DIR/entries.{jsonl,csv,xlsx}, merged by id with the list already there, and add "
+                    "the reviewed 款 to the gold folder.",
+    )
+    review_import.add_argument("file", metavar="EXPORT.json", help="a Label Studio JSON export of the project")
+    review_import.set_defaults(run=review_import_command)
+    review_pull.set_defaults(run=review_pull_command)
+    for command in (review_pull, review_import):
+        command.add_argument("-o", "--output", required=True, metavar="DIR", help="where the power list is written")
+        command.add_argument("--gold", default=DEFAULT_REVIEWED, metavar="DIR",
+                            help=f"the folder of reviewed gold (default: {DEFAULT_REVIEWED})")
+        command.add_argument("--tiers", default=str(DEFAULT_SCHEME), metavar="TIERS.toml",
+                            help="the scheme that splits a corrected range into tiers")
+    for command in (review_push, review_pull):
+        command.add_argument("--url", help=f"the Label Studio server (default: ${URL_ENV})")
+        command.add_argument("--project", default=DEFAULT_PROJECT, help=f"project title (default: {DEFAULT_PROJECT})")
 
     registry = commands.add_parser(
         "registry", help="the statute registry: versions, status, successors",

@@ -1,9 +1,9 @@
 """Entry → files: the power list as JSONL (for programs), CSV and XLSX (for legal staff), each written atomically.
 
 The spreadsheet columns are the ones a published list has (序号, 事项名称, 职权类型, 实施主体, 设定依据, 自由裁量基准,
-置信度, 状态), then what a reviewer needs to check them (编号, 依据原文, 主体来源, 提示). A cell that a
-spreadsheet would run as a formula (it starts with = + - @, or a tab or carriage return that hides one) gets a
-leading apostrophe, so a statute's text can never execute in a reviewer's Excel.
+置信度, 状态), then what a reviewer needs to check them (编号, 依据原文, 主体来源, 提示) and what the reviewer
+changed and said (审核修改, 审核意见). A cell that a spreadsheet would run as a formula (it starts with = + - @, or a
+tab or carriage return that hides one) gets a leading apostrophe, so a statute's text can never execute in Excel.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from pipeline.tiers import describe
 from pipeline.write import atomic_open
 
 COLUMNS = ("序号", "事项名称", "职权类型", "实施主体", "设定依据", "自由裁量基准", "置信度", "状态", "编号", "依据原文",
-           "主体来源", "提示")
-WIDTHS = (6, 40, 12, 28, 40, 50, 8, 10, 18, 60, 30, 30)
+           "主体来源", "提示", "审核修改", "审核意见")
+WIDTHS = (6, 40, 12, 28, 40, 50, 8, 10, 18, 60, 30, 30, 40, 30)
 STATUS_LABELS = {"proposed": "待审核", "accepted": "已确认", "corrected": "已修改", "rejected": "已驳回"}
 SUBJECT_RULES = {
     "named": "依据条款载明",
@@ -120,6 +120,8 @@ def row(number: int, entry: Entry) -> list[Cell]:
         entry.quote,
         source,
         "\n".join(entry.warnings),
+        "\n".join(entry.changes),
+        entry.comment or "",
     ]
     return [neutralised(cell) if isinstance(cell, str) else cell for cell in cells]
 

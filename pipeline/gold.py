@@ -14,6 +14,7 @@ import re
 import tomllib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -110,6 +111,7 @@ def to_label_studio(
             "paragraph": annotation.paragraph,
             "chapters": " / ".join((chapters or {}).get(annotation.key, ())),
             "entry_name": (entry_names or {}).get(annotation.key, ""),
+            "entries": [],
         }
         if not as_predictions:
             tasks.append({"data": data, "annotations": [{"result": results, "was_cancelled": False}]})
@@ -130,6 +132,24 @@ def to_label_studio(
 def write_flat(annotations: Iterable[Annotation], path: Path) -> int:
     """Write annotations as a flat gold file, fields in the gold files' order, atomically; returns the count."""
     return write_jsonl(path, (_flat_record(annotation) for annotation in annotations))
+
+
+def add_gold(annotations: Iterable[Annotation], directory: Path) -> list[Path]:
+    """Add units to a folder of flat gold files, one file per statute as in annotations/gold; returns the files written.
+
+    A unit already in the folder (same file and citation) is replaced in its place: the reviewer's latest word.
+    """
+    by_file: dict[str, list[Annotation]] = defaultdict(list)
+    for annotation in annotations:
+        by_file[PurePosixPath(annotation.file or "unknown").stem].append(annotation)
+    written = []
+    for stem, units in sorted(by_file.items()):
+        path = Path(directory) / f"{stem}.jsonl"
+        merged = {unit.key: unit for unit in (load_annotations(path) if path.exists() else [])}
+        merged.update((unit.key, unit) for unit in units)
+        write_flat(merged.values(), path)
+        written.append(path)
+    return written
 
 
 def write_label_studio(annotations: Sequence[Annotation], path: Path, **options: Any) -> int:
@@ -301,21 +321,48 @@ def _note(value: str | None) -> str | None:
 
 
 def _load_export(path: Path, content: str, diagnostics: list[Diagnostic] | None) -> list[Annotation]:
+    return [reviewed.annotation for reviewed in _reviewed_tasks(path, content, diagnostics)]
+
+
+@dataclass(frozen=True)
+class ReviewedTask:
+    """A task of a Label Studio export with its last submitted annotation: the labels read as gold, and the raw
+    task data and results for what gold does not record (the entries kept, their corrected names, a comment)."""
+
+    task_id: str
+    data: dict[str, Any]
+    results: list[dict[str, Any]]
+    annotation: Annotation
+
+
+def read_reviewed(path: Path, diagnostics: list[Diagnostic] | None = None) -> list[ReviewedTask]:
+    """The submitted tasks of one Label Studio JSON export, by the same reader as `load_annotations`."""
+    try:
+        content = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise StatuteError(Diagnostic(str(path), None, "error", f"cannot read export: {error}")) from error
+    if not content.lstrip().startswith("["):
+        raise _error(Path(path), 1, "not a Label Studio JSON export (a JSON array of tasks)")
+    return _reviewed_tasks(Path(path), content, diagnostics)
+
+
+def _reviewed_tasks(path: Path, content: str, diagnostics: list[Diagnostic] | None) -> list[ReviewedTask]:
     try:
         tasks = json.loads(content)
     except json.JSONDecodeError as error:
         raise _error(path, error.lineno, f"invalid JSON: {error.msg} (column {error.colno})") from error
-    annotations, skipped = [], []
+    reviewed, skipped = [], []
     for index, task in enumerate(tasks, start=1):
-        task_id = task.get("id", f"#{index}") if isinstance(task, dict) else f"#{index}"
+        task_id = str(task.get("id", f"#{index}") if isinstance(task, dict) else f"#{index}")
         try:
             if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
                 raise _Invalid("not a Label Studio task with data")
             submitted = _latest(task.get("annotations") or [])
             if submitted is None:
-                skipped.append(str(task_id))
+                skipped.append(task_id)
                 continue
-            annotations.append(_from_task(task["data"], _typed(submitted.get("result", []), list, "result")))
+            results = _typed(submitted.get("result", []), list, "result")
+            reviewed.append(ReviewedTask(task_id, task["data"], results, _from_task(task["data"], results)))
         except _Invalid as error:
             raise _error(path, None, f"task {task_id}: {error}") from error
     if skipped:
@@ -326,7 +373,7 @@ def _load_export(path: Path, content: str, diagnostics: list[Diagnostic] | None)
             logger.warning("%s", problem)
         else:
             diagnostics.append(problem)
-    return annotations
+    return reviewed
 
 
 def _latest(annotations: list[Any]) -> dict[str, Any] | None:

@@ -8,7 +8,7 @@ replaced; if the fresh run no longer proposes it, it stays in the list, flagged,
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -24,7 +24,7 @@ def read_entries(path: str | Path) -> list[Entry]:
     return list(_entries(path))
 
 
-def read_reviewed(path: str | Path) -> dict[str, Entry]:
+def read_decisions(path: str | Path) -> dict[str, Entry]:
     """The entries of a list that a reviewer decided, by id: all a re-run must keep (the rest it proposes afresh),
     so a whole corpus's list is never held in memory."""
     return {entry.id: entry for entry in _entries(path) if entry.status != PROPOSED}
@@ -45,7 +45,7 @@ def _entries(path: str | Path) -> Iterator[Entry]:
 def keep_reviewed(proposed: Iterable[Entry], reviewed: dict[str, Entry]) -> Iterator[Entry]:
     """The fresh entries with every reviewed one in its place, then the reviewed ones no longer proposed.
 
-    `reviewed` (from `read_reviewed`) is emptied as its entries are placed.
+    `reviewed` (from `read_decisions`) is emptied as its entries are placed.
     """
     for entry in proposed:
         decision = reviewed.pop(entry.id, None)
@@ -61,3 +61,11 @@ def keep_reviewed(proposed: Iterable[Entry], reviewed: dict[str, Entry]) -> Iter
 
 def _flagged(entry: Entry, warning: str) -> Entry:
     return entry if warning in entry.warnings else replace(entry, warnings=(*entry.warnings, warning))
+
+
+def add_reviewed(listed: Sequence[Entry], reviewed: Sequence[Entry]) -> list[Entry]:
+    """A list with fresh review decisions in it: a listed entry takes its decision (flagged if its basis changed
+    since the task was pushed); a decided entry the list lacks is added at the end."""
+    ids = {entry.id for entry in listed}
+    merged = list(keep_reviewed(listed, {entry.id: entry for entry in reviewed if entry.id in ids}))
+    return merged + [entry for entry in reviewed if entry.id not in ids]

@@ -253,7 +253,8 @@ class Entry:
     name and the subject, not the article number), so a reviewer's decision follows the entry through
     renumbering. `subject_source` says where the acting body was read: the basis itself, or the citation of the
     provision it was resolved from (`subject_rule`: named, referenced, general_clause, competent_department,
-    unresolved).
+    unresolved). A reviewed entry (`status` accepted, corrected or rejected) says what the reviewer changed, field by
+    field (`changes`: 实施主体：proposed → reviewed), and carries the reviewer's `comment`.
     """
 
     id: str
@@ -275,6 +276,8 @@ class Entry:
     tiers: tuple[Tier, ...] = ()
     warnings: tuple[str, ...] = ()
     status: str = "proposed"
+    changes: tuple[str, ...] = ()
+    comment: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return _json_ready(asdict(self))
@@ -288,6 +291,7 @@ class Entry:
             "measures": tuple(record.get("measures", ())),
             "tiers": tuple(Tier(**tier) for tier in record.get("tiers", ())),
             "warnings": tuple(record.get("warnings", ())),
+            "changes": tuple(record.get("changes", ())),
         })
 
 

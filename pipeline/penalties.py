@@ -34,7 +34,7 @@ _FINE_NEXT = re.compile(r"的?(?:标准)?(?:并|可以)?(?<!加)处以?罚款")
 _FINE_LATER = re.compile(r"[^，；。：:\n]*?(?<!加)处以?罚款|的?(?:标准)?计算罚款")
 _ALTERNATIVE = re.compile(r"或者|或(?![者是])")
 _MULTIPLE = re.compile(r"倍|分之|[%％‰]|等额|等值")
-_TRIGGER = re.compile(r"(?<![被加])处(?:以)?(?![理置于方长]|分(?!包)|罚(?!款))|按照?|依照")
+_TRIGGER = re.compile(r"(?<![被加])处(?:以)?(?![理置于方长]|分(?!包)|罚(?!款))|按照?|依照|给予")
 _PASSIVE = re.compile(r"被(?:处|罚)")
 _RATE = re.compile(r"每|按日")
 _RATE_WARNING = "a rate per unit (每… / 按日…): the range is read, but it applies per unit"
@@ -174,6 +174,10 @@ def _ranges(text: str) -> tuple[list[FoundPenalty], list[PenaltyWarning], list[t
                 total = _capped_rate(text, found, end)
                 if total:  # 处以每处五百元罚款，罚款最高不超过一万元: the rate up to the cap, nothing left to guess
                     ranges[-1], previous = total, total.end
+                    warnings.pop()
+                elif found.penalty.min is not None and found.penalty.min == found.penalty.max:
+                    # 每招用一名…处5000元罚款: at least the rate, no upper end (it grows with the count)
+                    ranges[-1] = replace(found, penalty=replace(found.penalty, max=None))
                     warnings.pop()
     return ranges, warnings, covered
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+import sys
 import time
 import tomllib
 from collections.abc import Callable, Sequence
@@ -40,7 +41,29 @@ def load_config(path: Path = MODELS / "config.toml", models: Path | None = None)
 
 
 def gold_splits(config: dict[str, Any]) -> dict[str, list[Annotation]]:
-    return split(load_annotations(config["data"]["gold"]), load_splits(config["data"]["splits"]))
+    """The gold by split; with `data.reviewed` (`powers train --with-reviewed DIR`), reviewed units join train."""
+    splits = split(load_annotations(config["data"]["gold"]), load_splits(config["data"]["splits"]))
+    if config["data"].get("reviewed"):
+        splits["train"] = with_reviewed(splits, load_annotations(config["data"]["reviewed"]))
+    return splits
+
+
+def with_reviewed(splits: dict[str, list[Annotation]], reviewed: Sequence[Annotation]) -> list[Annotation]:
+    """The train split with reviewed units added, a reviewed unit replacing the gold one of the same key.
+
+    Units of a dev or test statute (any version, by name) are left out and reported: they would make the scores on
+    dev and test measure memory.
+    """
+    held_out = held_out_names(splits)
+    refused = sorted({unit.file or "" for unit in reviewed if statute_name(unit.file or "") in held_out})
+    if refused:
+        print(f"powers train: reviewed units of dev/test statutes left out of training: {', '.join(refused)}",
+              file=sys.stderr)
+    added = {unit.key: unit for unit in reviewed if statute_name(unit.file or "") not in held_out}
+    replaced = sum(1 for unit in splits["train"] if unit.key in added)
+    print(f"powers train: {len(added)} reviewed units: {replaced} replace gold units of the train split, "
+          f"{len(added) - replaced} join it", file=sys.stderr)
+    return [added.pop(unit.key, unit) for unit in splits["train"]] + list(added.values())
 
 
 def held_out_names(splits: dict[str, list[Annotation]]) -> set[str]:

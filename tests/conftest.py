@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from label_studio_server import Server
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "corpus" / "lawrefbook"
@@ -44,3 +46,21 @@ def as_npc_text(markdown: str) -> str:
         elif line.strip():
             out.append("　　" + line.strip())
     return "\n".join(out) + "\n"
+
+
+@pytest.fixture(scope="session")
+def label_studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A real Label Studio server for the session (about 35 s to start; installed on first use)."""
+    folder = tmp_path_factory.mktemp("label-studio")
+    server = Server(folder / "data", folder / "server.log")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def reviewer_env(label_studio: Server, monkeypatch: pytest.MonkeyPatch) -> Server:
+    """The environment `powers review` reads: the server's URL and its token."""
+    monkeypatch.setenv("LABEL_STUDIO_URL", label_studio.url)
+    monkeypatch.setenv("LABEL_STUDIO_API_KEY", label_studio.token)
+    return label_studio

@@ -374,6 +374,18 @@ def test_a_rate_per_unit_with_a_cap_is_the_range_from_the_rate_to_the_cap() -> N
     assert found.ranges[1].quote == "五十元罚款，罚款最高不超过五千元" and not found.warnings
 
 
+def test_a_fixed_rate_per_unit_without_a_cap_has_an_open_upper_end() -> None:
+    # 娱乐场所管理条例 第五十二条: the fine grows with the number of minors employed
+    text = "娱乐场所招用未成年人的，由劳动保障行政部门责令改正，并按照每招用一名未成年人每月处5000元罚款的标准给予处罚"
+    assert ranges(text) == [("fine", 5000, None)] and not read(text).warnings
+
+
+def test_a_fine_given_among_other_sanctions_is_read() -> None:
+    # 乡镇煤矿管理条例 第二十六条: 给予 leads the sanctions, as 处 does
+    text = "由原审查办矿条件的煤炭工业主管部门，根据情节轻重，给予警告、5万元以下的罚款、没收违法所得或者责令停产整顿："
+    assert ranges(text) == [("fine", None, 50000)]
+
+
 def test_a_cap_on_a_range_is_warned_about_and_not_read_as_a_range() -> None:
     # 上海市水路运输管理条例: 违法收入一倍至五倍，但最高不超过十万元
     text = "没收违法收入，并处以违法收入一倍至五倍，但最高不超过十万元的罚款；"

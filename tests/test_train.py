@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import REPO
+import pytest
+from conftest import REPO, SAMPLE
 
 from pipeline.classify import load_classifier
 from pipeline.cli import TRAINABLE, main
@@ -29,3 +30,37 @@ def test_the_linear_model_retrains_beats_the_rules_on_dev_and_writes_its_card(tm
     assert not {unit.file for unit in dev} & set(meta["train_statutes"])
     rules = load_classifier("rules").annotate(dev)
     assert meta["dev"]["micro_f1"] > evaluate(dev, rules).categories.f1
+
+
+def test_reviewed_gold_joins_training_but_never_from_dev_or_test_and_eval_compares(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The learning loop offline: reviewers accept every proposal of a train and a dev statute (as an export from
+    Label Studio records it), the reviewed 款 become gold, and the linear model is retrained with them."""
+    fire, food = SAMPLE / "行政法" / "消防法(2021-04-29).md", SAMPLE / "行政法" / "食品安全法(2021-04-29).md"
+    tasks_file, export = tmp_path / "tasks.json", tmp_path / "export.json"
+    assert main(["review", "export", str(fire), str(food), "--model", "rules", "-o", str(tasks_file)]) == 0
+    tasks = json.loads(tasks_file.read_text(encoding="utf-8"))
+    for number, task in enumerate(tasks, 1):
+        task["id"] = number
+        task["annotations"] = [{"result": task["predictions"][0]["result"], "was_cancelled": False}]
+    export.write_text(json.dumps(tasks, ensure_ascii=False), encoding="utf-8")
+    reviewed = tmp_path / "reviewed"
+    assert main(["review", "import", str(export), "-o", str(tmp_path / "list"), "--gold", str(reviewed)]) == 0
+    assert sorted(path.stem for path in reviewed.iterdir()) == ["消防法(2021-04-29)", "食品安全法(2021-04-29)"]
+    capsys.readouterr()
+
+    assert main(["train", "linear", "--with-reviewed", str(reviewed), "--into", str(tmp_path / "models")]) == 0
+    trained = capsys.readouterr()
+    assert "reviewed units of dev/test statutes left out of training: 食品安全法(2021-04-29).md" in trained.err
+    fire_units = sum(1 for task in tasks if task["data"]["source"] == fire.name)
+    assert f"{fire_units} reviewed units:" in trained.err
+    meta = json.loads((tmp_path / "models" / "linear" / "meta.json").read_text(encoding="utf-8"))
+    assert "食品安全法(2021-04-29).md" not in meta["train_statutes"]
+
+    scores = []
+    for models in (REPO / "models", tmp_path / "models"):
+        assert main(["eval", "--gold", str(REPO / "annotations" / "gold"), "--split", "dev", "--model", "linear",
+                     "--models", str(models)]) == 0
+        scores.append(capsys.readouterr().out)
+    assert scores[0] != scores[1]

@@ -1,0 +1,204 @@
+"""Review tasks: each proposed 款 as a Label Studio task with the pipeline's reading as its prediction, and the
+reviewed entries read back from what a reviewer submitted.
+
+A task carries everything its review needs, so that an export alone (from a server, or from an office with no
+server) gives the reviewed list: the 款 as `to_label_studio` writes it, its stable key (`unit`), the proposed
+entries in full (`proposed`) and as choices to keep or reject (`entries`), and a digest of the task and its
+prediction that tells a re-run whether anything changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, replace
+from pathlib import PurePosixPath
+from typing import Any
+
+from pipeline.classify import Classifier
+from pipeline.extract import as_annotation, read_powers
+from pipeline.gold import TEXT, ReviewedTask, to_label_studio
+from pipeline.lines import to_chinese
+from pipeline.models import PENALTY, Entry, Penalty, Provision, Statute, StatuteError, Tier
+from pipeline.propose import propose
+from pipeline.tiers import Scheme, describe, tiers
+
+# The names of annotations/labeling-config.xml that gold does not read (pipeline/gold.py reads the rest).
+ENTRIES, ENTRY_NAME, COMMENT = "entries", "entry_name", "comment"
+ACCEPTED, CORRECTED, REJECTED = "accepted", "corrected", "rejected"
+NAMES_MISMATCH = "审核人填写的事项名称行数与事项数不符，未采用，请核对："
+
+
+def unit_key(provision: Provision) -> str:
+    """A 款's identity across runs and machines: its statute file's name, article label and paragraph."""
+    key = "\u241f".join((PurePosixPath(provision.source).name, provision.article_label, str(provision.paragraph)))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+def review_tasks(statutes: Iterable[Statute], classifier: Classifier, scheme: Scheme) -> list[dict[str, Any]]:
+    """One task per 款 that has a proposed entry, the least certain first (Label Studio shows tasks in id order)."""
+    tasks = []
+    for statute in statutes:
+        powers = read_powers(statute, classifier)
+        by_unit: dict[str, list[Entry]] = defaultdict(list)
+        for entry in propose(statute, powers, scheme):
+            by_unit[_unit_citation(entry)].append(entry)
+        tasks += [
+            task(power.to_dict(), power.provision, by_unit[power.provision.citation], classifier.name)
+            for power in powers
+            if by_unit.get(power.provision.citation)
+        ]
+    return sorted(tasks, key=lambda item: item["predictions"][0].get("score", 1.0))
+
+
+def task(record: dict[str, Any], provision: Provision, entries: Sequence[Entry], model: str) -> dict[str, Any]:
+    """The task of one 款: `record` is its `powers extract` record, `entries` what `propose` made of it."""
+    annotation = as_annotation(record)
+    names = "\n".join(entry.name for entry in entries)
+    [made] = to_label_studio(
+        [annotation], as_predictions=True, model_version=model,
+        chapters={annotation.key: provision.chapters}, entry_names={annotation.key: names},
+    )
+    data = made["data"]
+    data["unit"] = unit_key(provision)
+    data[ENTRIES] = [{"value": entry.id, "html": html.escape(_label(entry))} for entry in entries]
+    data["proposed"] = [entry.to_dict() for entry in entries]
+    prediction = made["predictions"][0]
+    prediction["result"] += [
+        {"id": ENTRIES, "from_name": ENTRIES, "to_name": TEXT, "type": "choices",
+         "value": {"choices": [entry.id for entry in entries]}},
+        {"id": ENTRY_NAME, "from_name": ENTRY_NAME, "to_name": TEXT, "type": "textarea", "value": {"text": [names]}},
+    ]
+    data["digest"] = digest(data, prediction)
+    return made
+
+
+def digest(data: dict[str, Any], prediction: dict[str, Any]) -> str:
+    """What a re-push compares: the task's data (its digest left out) and its prediction."""
+    content = {"data": {key: value for key, value in data.items() if key != "digest"}, "prediction": prediction}
+    return hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()[:16]
+
+
+def reviewed_entries(reviewed: ReviewedTask, scheme: Scheme) -> list[Entry]:
+    """The task's proposed entries as the reviewer left them: rejected (unticked, or its category taken away),
+    corrected (name, acting body or range changed; `changes` says how) or accepted; the comment on each."""
+    proposed = _proposed(reviewed)
+    results = {result.get("from_name"): result.get("value") for result in reviewed.results if isinstance(result, dict)}
+    kept = set(_strings(results.get(ENTRIES), "choices", reviewed.task_id)) if ENTRIES in results else set()
+    comment = "\n".join(_strings(results[COMMENT], "text", reviewed.task_id)) if COMMENT in results else None
+    names = _names(results, proposed, reviewed.task_id)
+    annotation = reviewed.annotation
+    penalties = _penalty_changes(proposed, annotation.penalties)
+    entries = []
+    for number, entry in enumerate(proposed):
+        if entry.id not in kept or entry.category not in annotation.categories:
+            why = () if entry.category in annotation.categories else (f"职权类型：审核人取消了{entry.category}",)
+            entries.append(replace(entry, status=REJECTED, changes=why, comment=comment))
+            continue
+        changes, warnings = [], list(entry.warnings)
+        corrected = entry
+        if isinstance(names, list) and names[number] != entry.name:
+            changes.append(f"事项名称：{entry.name} → {names[number]}")
+            corrected = replace(corrected, name=names[number])
+        elif isinstance(names, str):
+            warnings.append(names)
+        subject = _subject(entry, [span.text for span in annotation.subjects], proposed)
+        if subject != entry.subject:
+            changes.append(f"实施主体：{entry.subject or '—'} → {subject}")
+            corrected = replace(corrected, subject=subject, subject_rule="named", subject_source=entry.citation)
+        if entry.category == PENALTY:
+            ranges = penalties(entry)
+            if isinstance(ranges, str):
+                warnings.append(ranges)
+            elif ranges != entry.penalties:
+                changes.append(f"处罚幅度：{_ranges(entry.penalties)} → {_ranges(ranges)}")
+                corrected = replace(corrected, penalties=ranges, tiers=tiers(ranges, scheme))
+        status = CORRECTED if changes else ACCEPTED
+        entries.append(replace(corrected, status=status, changes=tuple(changes), warnings=tuple(warnings),
+                               comment=comment))
+    return entries
+
+
+def _unit_citation(entry: Entry) -> str:
+    """The citation of the 款 an entry was proposed from (a 项's entry cites the 款 and the 项)."""
+    return entry.citation if entry.item is None else entry.citation.removesuffix(f"第{to_chinese(entry.item)}项")
+
+
+def _label(entry: Entry) -> str:
+    return f"{entry.category}｜{entry.name}｜{entry.subject or '实施主体未定'}｜{entry.citation}"
+
+
+def _proposed(reviewed: ReviewedTask) -> list[Entry]:
+    records = reviewed.data.get("proposed")
+    if not isinstance(records, list):
+        raise StatuteError(f"task {reviewed.task_id} ({reviewed.data.get('citation')}): no proposed entries in its "
+                           "data: it was not made by `powers review`")
+    try:
+        return [Entry.from_dict(record) for record in records]
+    except (KeyError, TypeError) as error:
+        raise StatuteError(f"task {reviewed.task_id}: a proposed entry in its data is not an entry: {error}") from error
+
+
+def _strings(value: Any, key: str, task_id: str) -> list[str]:
+    items = value.get(key) if isinstance(value, dict) else None
+    if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+        raise StatuteError(f"task {task_id}: a {key} result is not a list of strings: {value!r}")
+    return items
+
+
+def _names(results: dict[str, Any], proposed: Sequence[Entry], task_id: str) -> list[str] | str | None:
+    """The corrected names, one a line; a warning (the reviewer's text quoted) when the lines do not pair up."""
+    if ENTRY_NAME not in results:
+        return None
+    lines = [line.strip() for text in _strings(results[ENTRY_NAME], "text", task_id) for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    if len(lines) != len(proposed):
+        return NAMES_MISMATCH + " / ".join(lines)
+    return lines
+
+
+def _subject(entry: Entry, reviewed: Sequence[str], proposed: Sequence[Entry]) -> str | None:
+    """The body the reviewer marked for this entry: its own if still marked, else the one the reviewer added.
+
+    An entry whose body came from elsewhere in the statute takes a body the reviewer marked in the 款; an entry
+    keeps its body when the reviewer marked none.
+    """
+    if not reviewed or entry.subject in reviewed:
+        return entry.subject
+    added = [text for text in reviewed if text not in {other.subject for other in proposed}]
+    return (added or list(reviewed))[0]
+
+
+def _penalty_changes(
+    proposed: Sequence[Entry], reviewed: Sequence[Penalty]
+) -> Callable[[Entry], tuple[Penalty, ...] | str]:
+    """For each entry, its ranges with the reviewer's corrections: the i-th range that the reviewer changed is
+    the i-th one the reviewer entered; when ranges were added or removed, a 款 with one penalty entry takes the
+    reviewer's ranges, and any other gets a warning that quotes them."""
+    ours = [entry for entry in proposed if entry.category == PENALTY]
+    before = list(dict.fromkeys(penalty for entry in ours for penalty in entry.penalties))
+    gone = [penalty for penalty in before if penalty not in reviewed]
+    added = [penalty for penalty in reviewed if penalty not in before]
+
+    def ranges(entry: Entry) -> tuple[Penalty, ...] | str:
+        if len(gone) == len(added):
+            swap = dict(zip(gone, added, strict=True))
+            return tuple(swap.get(penalty, penalty) for penalty in entry.penalties)
+        if len(ours) == 1:
+            return tuple(reviewed)
+        return f"审核人增删了处罚幅度，未能对应到各项，请核对：{_ranges(reviewed)}"
+
+    return ranges
+
+
+def _ranges(penalties: Sequence[Penalty]) -> str:
+    return "；".join(describe(Tier(name="", **asdict(penalty))).lstrip("：") for penalty in penalties) or "无"
+
+
+def added_categories(reviewed: ReviewedTask) -> list[str]:
+    """Categories the reviewer ticked that no proposed entry has: gold records them; the list needs a new run."""
+    proposed = {entry.category for entry in _proposed(reviewed)}
+    return [category for category in reviewed.annotation.categories if category not in proposed]

@@ -117,11 +117,15 @@ def run_statute(job: Job, cache: Path) -> StatuteRun:
 
 
 def cached_run(job: Job, cache: Path) -> StatuteRun | None:
+    """The cached result of a job, or None when there is none (or what is there cannot be read: it is redone)."""
     path = cache / f"{job.key}.jsonl"
     if not path.is_file():
         return None
-    with open(path, encoding="utf-8") as handle:
-        return StatuteRun.from_header(json.loads(handle.readline()))
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return StatuteRun.from_header(json.loads(handle.readline()))
+    except (json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError):
+        return None
 
 
 def run(jobs: Sequence[Job], cache: Path, model: str, scheme: Scheme, workers: int) -> Iterator[StatuteRun]:

@@ -123,3 +123,12 @@ def test_a_batch_may_write_only_the_jsonl_and_leaves_no_stale_spreadsheet(statut
     with pytest.raises(SystemExit):
         main(["propose", str(statutes), "-o", str(output), "--formats", "jsonl,pdf"])
     assert "unknown format pdf" in capsys.readouterr().err
+
+
+def test_a_damaged_cache_file_is_redone_not_trusted(statutes: Path, tmp_path: Path, capsys):
+    first = propose([str(statutes)], tmp_path / "list")
+    damaged = sorted((tmp_path / "list" / CACHE).glob("*.jsonl"))[0]
+    damaged.write_text("not json\n", encoding="utf-8")
+    capsys.readouterr()
+    assert propose([str(statutes)], tmp_path / "list") == first
+    assert "1 statute(s) read now" in capsys.readouterr().err

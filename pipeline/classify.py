@@ -63,11 +63,11 @@ class EnsembleScorer:
         if not gates or not costly:
             return combined
         reach = sum(self.weights[name] for name in costly) / total
-        category, best = gates
+        threshold, best = gates
 
         def open_question(row: dict[str, float]) -> bool:
             top = max(row.values(), default=0.0)
-            return top < best <= top + reach or any(score < category <= score + reach for score in row.values())
+            return top < best <= top + reach or any(score < threshold <= score + reach for score in row.values())
 
         undecided = [index for index, row in enumerate(combined) if open_question(row)]
         for index, row in zip(undecided, self._add(costly, [texts[i] for i in undecided],

@@ -174,7 +174,7 @@ def propose_command(args: argparse.Namespace) -> int:
     try:
         reviewed = read_decisions(previous) if previous.exists() else {}
         found = _proposal_inputs(args)
-    except StatuteError as error:
+    except (StatuteError, OSError) as error:
         print(f"powers propose: {error}; nothing was written", file=sys.stderr)
         return EXIT_USAGE
     report = Report()
@@ -236,9 +236,10 @@ def _proposal_inputs(args: argparse.Namespace) -> ProposalInputs:
         in_force = [entry for entry in entries if entry.path and entry.status == "in_force"]
         skipped = sum(1 for entry in entries if entry.status != "in_force")
         statutes += [(root / entry.path, str(root / entry.path)) for entry in in_force if entry.path]
-    seen: set[Path] = set()
-    unique = [(path, name) for path, name in statutes if not (path.resolve() in seen or seen.add(path.resolve()))]
-    return ProposalInputs(unique, [problem for problem in problems if problem.level == "error"], skipped)
+    unique: dict[Path, tuple[Path, str]] = {}
+    for path, name in statutes:
+        unique.setdefault(path.resolve(), (path, name))
+    return ProposalInputs(list(unique.values()), [problem for problem in problems if problem.level == "error"], skipped)
 
 
 @dataclass

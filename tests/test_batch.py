@@ -12,7 +12,7 @@ import pytest
 from conftest import SAMPLE, statute
 
 from pipeline.batch import CACHE
-from pipeline.classify import load_classifier
+from pipeline.classify import Classifier, EnsembleScorer, load_scorer
 from pipeline.cli import main
 from pipeline.segment import read_statute
 
@@ -85,18 +85,16 @@ def test_corpus_takes_only_the_versions_in_force(tmp_path: Path):
 
 
 def test_the_transformer_runs_only_where_it_can_change_a_decision():
-    """The ensemble's decisions with its costly member held back are its decisions with that member everywhere."""
-    classifier = load_classifier("ensemble")
-    ensemble = classifier.scorer
-    texts = [provision.text for relative in SMALL for provision in read_statute(statute(relative)).provisions]
-    gates = (classifier.threshold, classifier.subject_threshold)
-    transformer = ensemble.members["transformer"]
+    """An ensemble's decisions with its costly member held back are its decisions with that member everywhere."""
+    transformer = load_scorer("transformer")
     scored: list[str] = []
-    ensemble.members["transformer"] = Recorder(transformer, scored)
-    gated = ensemble.scores(texts, gates=gates)
-    ensemble.members["transformer"] = transformer
-    full = ensemble.scores(texts)
+    ensemble = EnsembleScorer({"linear": load_scorer("linear"), "transformer": Recorder(transformer, scored)},
+                              {"linear": 0.75, "transformer": 0.25})
+    classifier = Classifier(ensemble, threshold=0.35, subject_threshold=0.3)
+    texts = [provision.text for relative in SMALL for provision in read_statute(statute(relative)).provisions]
+    gated = ensemble.scores(texts, gates=(classifier.threshold, classifier.subject_threshold))
     assert 0 < len(scored) < len(texts) / 2
+    full = ensemble.scores(texts)
     for gated_row, full_row in zip(gated, full, strict=True):
         labels = [item["label"] for item in classifier.predicted(gated_row)]
         assert labels == [item["label"] for item in classifier.predicted(full_row)]

@@ -56,15 +56,15 @@ def write_entries(entries: Iterable[Entry], directory: str | Path, formats: Iter
         if "csv" in paths:
             handle = files.enter_context(atomic_open(paths["csv"], newline="", encoding="utf-8-sig"))
             sinks.append(_csv_writer(handle, COLUMNS).writerow)
-        workbook = Workbook(write_only=True)
-        if "xlsx" in paths:
+        workbook = Workbook(write_only=True) if "xlsx" in paths else None
+        if workbook is not None:
             sinks.append(partial(_append, _sheet(workbook, "权力清单", COLUMNS, WIDTHS)))
         for number, entry in enumerate(entries, 1):
             jsonl.write(json.dumps(entry.to_dict(), ensure_ascii=False) + "\n")
             cells = row(number, entry) if sinks else []
             for sink in sinks:
                 sink(cells)
-        if "xlsx" in paths:
+        if workbook is not None:
             workbook.save(files.enter_context(atomic_open(paths["xlsx"], "wb")))
     for fmt, name in NAMES.items():  # a format not asked for this time would be left out of date: gone
         if fmt not in paths:

@@ -55,7 +55,7 @@ def keep_reviewed(proposed: Iterable[Entry], reviewed: dict[str, Entry]) -> Iter
             yield _flagged(decision, f"{BASIS_CHANGED}（现依据：{entry.citation}）")
         else:
             yield decision
-    for entry in list(reviewed.values()):
+    for entry in reviewed.values():
         yield _flagged(entry, NOT_PROPOSED)
 
 

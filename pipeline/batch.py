@@ -94,8 +94,12 @@ def load(model: str, scheme: Scheme, threads: int) -> None:
     """Load the models once per process (a pool's initializer, or the main process when it works alone)."""
     global _loaded
     _loaded = (load_classifier(model), scheme)
-    if "torch" in sys.modules:  # one thread a worker: the workers already share out the cores
+    # One thread a worker (the workers already share out the cores): set now if torch is loaded, else read by torch
+    # when the transformer is first needed.
+    if "torch" in sys.modules:
         sys.modules["torch"].set_num_threads(threads)
+    else:
+        os.environ["OMP_NUM_THREADS"] = str(threads)
 
 
 def run_statute(job: Job, cache: Path) -> StatuteRun:

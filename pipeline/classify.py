@@ -70,9 +70,10 @@ class EnsembleScorer:
             return top < best <= top + reach or any(score < threshold <= score + reach for score in row.values())
 
         undecided = [index for index, row in enumerate(combined) if open_question(row)]
-        for index, row in zip(undecided, self._add(costly, [texts[i] for i in undecided],
-                                                   [combined[i] for i in undecided], total), strict=True):
-            combined[index] = row
+        if undecided:
+            for index, row in zip(undecided, self._add(costly, [texts[i] for i in undecided],
+                                                       [combined[i] for i in undecided], total), strict=True):
+                combined[index] = row
         decided = set(range(len(texts))) - set(undecided)
         for index in decided:
             combined[index] = {category: score / (1 - reach) for category, score in combined[index].items()}
@@ -161,7 +162,25 @@ def load_scorer(name: str, models: Path = MODELS) -> Scorer:
 
         return TransformerClassifier(models / "transformer")
     weights = {member: weight for member, weight in read_meta(models / "ensemble")["weights"].items() if weight}
-    return EnsembleScorer({member: load_scorer(member, models) for member in weights}, weights)
+    members: dict[str, Scorer] = {
+        member: _Deferred(member, models) if member in COSTLY else load_scorer(member, models) for member in weights
+    }
+    return EnsembleScorer(members, weights)
+
+
+class _Deferred:
+    """A costly ensemble member loaded on its first use: a run whose units the cheap members decide (a one-statute
+    re-run, often) never imports torch, which alone takes seconds."""
+
+    def __init__(self, name: str, models: Path) -> None:
+        self.name = name
+        self._models = models
+        self._scorer: Scorer | None = None
+
+    def scores(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        if self._scorer is None:
+            self._scorer = load_scorer(self.name, self._models)
+        return self._scorer.scores(texts)
 
 
 def read_meta(directory: Path) -> dict:

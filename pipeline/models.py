@@ -7,7 +7,7 @@ stage produced; `to_dict` gives the JSON form that the schemas in
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, is_dataclass, replace
 from typing import Any, Literal
 
 Level = Literal["error", "warning"]
@@ -127,7 +127,7 @@ class Provision:
     text_simplified: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        record = _json_ready(asdict(self))
+        record = _json_ready(self)
         if self.text_simplified is None:
             del record["text_simplified"]
         return record
@@ -195,7 +195,7 @@ class Annotation:
         return (self.file or "", self.citation)
 
     def to_dict(self) -> dict[str, Any]:
-        return _json_ready(asdict(self))
+        return _json_ready(self)
 
 
 @dataclass(frozen=True)
@@ -223,7 +223,7 @@ class RegistryEntry:
     successor: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return _json_ready(asdict(self))
+        return _json_ready(self)
 
 
 @dataclass(frozen=True)
@@ -280,7 +280,7 @@ class Entry:
     comment: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return _json_ready(asdict(self))
+        return _json_ready(self)
 
     @classmethod
     def from_dict(cls, record: dict[str, Any]) -> Entry:
@@ -296,7 +296,11 @@ class Entry:
 
 
 def _json_ready(value: Any) -> Any:
-    """The JSON form of a record: tuples become lists, as they will when read back."""
+    """The JSON form of a record: records become dicts and tuples lists, as they will when read back. Built field
+    by field: `dataclasses.asdict` deep-copies every value, which made it most of the time a whole corpus's list
+    takes to write."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {item.name: _json_ready(getattr(value, item.name)) for item in fields(value)}
     if isinstance(value, dict):
         return {key: _json_ready(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
@@ -363,7 +367,7 @@ class Power:
     def to_dict(self) -> dict[str, Any]:
         record = self.provision.to_dict()
         record["categories"] = [{"label": label, "score": score} for label, score in self.categories]
-        record["subjects"] = [_json_ready(asdict(span)) for span in self.subjects]
+        record["subjects"] = [_json_ready(span) for span in self.subjects]
         record["penalties"] = [
             {**asdict(found.penalty), "start": found.start, "end": found.end, "quote": found.quote}
             for found in self.penalties

@@ -29,7 +29,7 @@ _RANGE = re.compile(
     rf"(?:以上[、，]?(?P<high>{_END})以下|[至到~～—－-](?P<to>{_END})|(?P<above>以上)|(?P<below>以下))?"
 )
 _WORD_AFTER = re.compile(r"的?(?P<word>罚款|(?:行政)?拘留)(?P<noun>的(?!标准))?")
-_CAPPED = re.compile(rf"[，、]?(?:但|且)(?:最高)?不(?:得)?超过{_END}的?罚款")
+_CAPPED = re.compile(rf"[，、]?(?:(?:但|且)(?:最高)?|最高)不(?:得)?超过{_END}的?罚款")
 _FINE_NEXT = re.compile(r"的?(?:标准)?(?:并|可以)?(?<!加)处以?罚款")
 _FINE_LATER = re.compile(r"[^，；。：:\n]*?(?<!加)处以?罚款|的?(?:标准)?计算罚款")
 _ALTERNATIVE = re.compile(r"或者|或(?![者是])")
@@ -183,16 +183,16 @@ def _ranges(text: str) -> tuple[list[FoundPenalty], list[PenaltyWarning], list[t
 
 
 def _capped_rate(text: str, rate: FoundPenalty, end: int) -> FoundPenalty | None:
-    """A rate per unit that the next clause caps (每处五百元罚款，罚款最高不超过一万元) as the range from the rate to
-    the cap; None when no cap in the same unit follows."""
+    """A rate per unit that the next clause caps (每处五百元罚款，罚款最高不超过一万元; 每处五十元以上二百元以下的罚款，
+    最高不超过五千元) as the range from the lowest rate to the cap; None when no cap in the same unit follows."""
     total = _RATE_CAP.match(text, end)
-    if total is None or rate.penalty.min is None or rate.penalty.min != rate.penalty.max:
+    if total is None or rate.penalty.min is None or rate.penalty.max is None:
         return None
     try:
         cap, unit, _ = _end(total["cap"])
     except ValueError:
         return None
-    if unit != rate.penalty.unit or cap is None or cap < rate.penalty.min:
+    if unit != rate.penalty.unit or cap is None or cap < rate.penalty.max:
         return None
     return FoundPenalty(replace(rate.penalty, max=cap), rate.start, total.end(), text[rate.start : total.end()])
 

@@ -395,9 +395,13 @@ def test_a_cap_on_a_range_is_warned_about_and_not_read_as_a_range() -> None:
     assert [w.quote for w in found.warnings] == ["违法收入一倍至五倍，但最高不超过十万元的罚款"]
 
 
-def test_no_warning_fires_on_the_train_gold_and_every_range_is_read() -> None:
+def test_every_range_of_the_train_gold_is_read_and_only_per_unit_rates_and_caps_are_flagged() -> None:
+    # Two notes are meant for the reviewer, not failures to read: a rate per unit with no cap (每平方米五百元以上一千元
+    # 以下: read as the rate's range, which applies per square metre) and a cap on a multiple (造价百分之五最高不超过
+    # 十万元: the multiple is the record, the cap is left to the reader).
     units = split(load_annotations(REPO / "annotations" / "gold"), load_splits())["train"]
-    assert [u.citation for u in units if find_penalties(u.text).warnings] == []
+    notes = {warning.message.split(" (")[0] for unit in units for warning in find_penalties(unit.text).warnings}
+    assert notes <= {"a rate per unit", "a cap on this range"}
     predicted = [replace(u, penalties=tuple(r.penalty for r in find_penalties(u.text).ranges)) for u in units]
     assert evaluate(units, predicted).penalties.f1 == 1.0
 

@@ -395,6 +395,22 @@ def test_a_cap_on_a_range_is_warned_about_and_not_read_as_a_range() -> None:
     assert [w.quote for w in found.warnings] == ["违法收入一倍至五倍，但最高不超过十万元的罚款"]
 
 
+def test_a_per_unit_range_with_a_cap_runs_from_the_lowest_rate_to_the_cap() -> None:
+    # 商丘古城保护条例第四十条第二款
+    text = "由城市管理部门责令纠正违法行为，处以每处五十元以上二百元以下的罚款，最高不超过五千元。"
+    assert ranges(text) == [("fine", 50, 5000)]
+    assert read(text).warnings == ()
+
+
+def test_a_cap_written_without_but_is_flagged_and_the_multiple_kept() -> None:
+    # 重庆市人民防空条例第四十一条
+    text = "可并处应建防空地下室造价百分之五最高不超过十万元的罚款。"
+    found = read(text)
+    assert ranges(text) == [("fine_multiple", 0.05, 0.05)]
+    assert found.ranges[0].penalty.base == "应建防空地下室造价"
+    assert [w.message.split(" (")[0] for w in found.warnings] == ["a cap on this range"]
+
+
 def test_every_range_of_the_train_gold_is_read_and_only_per_unit_rates_and_caps_are_flagged() -> None:
     # Two notes are meant for the reviewer, not failures to read: a rate per unit with no cap (每平方米五百元以上一千元
     # 以下: read as the rate's range, which applies per square metre) and a cap on a multiple (造价百分之五最高不超过

@@ -7,7 +7,9 @@ linear_sum_assignment) pairs each old article with at most one new one; a faint 
 position only breaks ties between near-identical articles (施行 clauses, 由…规定 referrals). What the assignment leaves
 over is then tested for containment: a new article most of whose bigrams sit in an old article that another new
 article already took is a piece of it (split); an old article most of whose bigrams sit in a new one is merged into
-it. The rest was added or deleted.
+it. A rewrite can change an article too much for either test and still move its sentences: so an article left over
+is also a piece of the article of the other version its sentences mostly come from, sentence matched to sentence.
+The rest was added or deleted.
 """
 
 from __future__ import annotations
@@ -32,6 +34,12 @@ COVERED = 0.8
 """An old article whose match already holds this share of its bigrams was not split: its rest is boilerplate."""
 MIN_BIGRAMS = 8
 """Shorter articles (本法自…起施行) are too generic to be called a piece of another."""
+DRAWN = 0.5
+"""The share of an unmatched article's bigrams that must come (sentence by sentence) from one article of the other
+version for it to be a piece of that article."""
+SENTENCE_MATCH = 0.5
+"""The least Dice at which a new sentence is an old one rewritten."""
+SENTENCE = re.compile(r"[^。；]+[。；]?")
 POSITION = 0.02
 """Weight of the relative-position prior: enough to break ties, too little to override text."""
 SPACE = re.compile(r"\s+")
@@ -87,17 +95,27 @@ def align_articles(old: Sequence[Article], new: Sequence[Article]) -> list[Artic
     match = {int(i): int(j) for i, j in zip(rows, columns, strict=True) if dice[i, j] >= MATCH}
     matched_new = set(match.values())
     pieces: list[tuple[int, int, Relation]] = []
+    links = _sentence_links([a.text for a in old], [a.text for a in new])
     for j in range(len(new)):
         if j in matched_new or sizes_new[j] < MIN_BIGRAMS:
             continue
         i = int(np.argmax(shared[:, j]))
         if i in match and shared[i, j] >= CONTAINED * sizes_new[j] and shared[i, match[i]] < COVERED * sizes_old[i]:
             pieces.append((i, j, "split"))
+            continue
+        i = int(np.argmax(links[:, j]))
+        if links[i, j] >= DRAWN * sizes_new[j] and sizes_old[i] >= MIN_BIGRAMS:
+            pieces.append((i, j, "split"))
+    pieced_old = {i for i, _, _ in pieces}
     for i in range(len(old)):
-        if i in match or sizes_old[i] < MIN_BIGRAMS:
+        if i in match or i in pieced_old or sizes_old[i] < MIN_BIGRAMS:
             continue
         j = int(np.argmax(shared[i, :]))
         if j in matched_new and shared[i, j] >= CONTAINED * sizes_old[i]:
+            pieces.append((i, j, "merged"))
+            continue
+        j = int(np.argmax(links[i, :]))
+        if j in matched_new and links[i, j] >= DRAWN * sizes_old[i]:
             pieces.append((i, j, "merged"))
     split_old = {i for i, _, relation in pieces if relation == "split"}
     merged_new = {j for _, j, relation in pieces if relation == "merged"}
@@ -149,6 +167,27 @@ def _bigram_overlap(old: list[str], new: list[str]) -> tuple[np.ndarray, np.ndar
     left, right = matrix[: len(old)], matrix[len(old) :]
     shared = (left @ right.T).toarray().astype(float)
     return shared, np.asarray(left.sum(axis=1)).ravel(), np.asarray(right.sum(axis=1)).ravel()
+
+
+def _sentence_links(old: list[str], new: list[str]) -> np.ndarray:
+    """links[i, j]: how many bigrams of new article j lie in sentences rewritten from sentences of old article i.
+
+    A rewrite that moves sentences between articles (行政复议法 2023 spread 2017's 第十条 over four articles) leaves
+    each whole article too changed to match, but its sentences still find their old selves: each new sentence
+    goes to its most similar old sentence when their Dice reaches SENTENCE_MATCH."""
+    old_sentences = [(i, s) for i, text in enumerate(old) for s in SENTENCE.findall(text)]
+    new_sentences = [(j, s) for j, text in enumerate(new) for s in SENTENCE.findall(text)]
+    links = np.zeros((len(old), len(new)))
+    if not old_sentences or not new_sentences:
+        return links
+    shared, sizes_old, sizes_new = _bigram_overlap([s for _, s in old_sentences], [s for _, s in new_sentences])
+    dice = 2 * shared / np.maximum(sizes_old[:, None] + sizes_new[None, :], 1)
+    best = np.argmax(dice, axis=0)
+    sources = (dice >= SENTENCE_MATCH).sum(axis=0)
+    for column, (j, _) in enumerate(new_sentences):
+        if sources[column] == 1:  # several: a formula the statute repeats (…依法追究刑事责任), no evidence of a move
+            links[old_sentences[best[column]][0], j] += sizes_new[column]
+    return links
 
 
 def _order(i: int | None, j: int | None, match: dict[int, int]) -> tuple[float, float]:

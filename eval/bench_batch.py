@@ -5,7 +5,7 @@ pipeline using jieba pays), `powers segment` writing every 款, `powers propose`
 and a re-run after one statute was amended (warm cache). Prints times, ratios to the jieba pass, units/s and peak
 memory of the whole process tree.
 
-    python eval/bench_batch.py [CORPUS] [--jobs N]     # CORPUS defaults to ../shared/corpus/lawrefbook
+    python eval/bench_batch.py [CORPUS] [--jobs N] [--model NAME]   # CORPUS defaults to ../shared/corpus/lawrefbook
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from pathlib import Path
 
 import jieba
 
+from pipeline.classify import DEFAULT_MODEL, MODEL_NAMES
 from pipeline.cli import main
 from pipeline.find import find_statutes
 from pipeline.read import read_source
@@ -89,6 +90,7 @@ def main_bench() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", nargs="?", default=str(REPO.parent / "shared" / "corpus" / "lawrefbook"))
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--model", default=DEFAULT_MODEL, choices=MODEL_NAMES, help="the classifier to propose with")
     args = parser.parse_args()
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()
@@ -101,14 +103,15 @@ def main_bench() -> None:
         texts = [read_source(path).text for path in files]
         characters = sum(map(len, texts))
         machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-        print(f"{len(files)} statute files, {characters:,} characters; {args.jobs} worker(s); {machine}")
+        print(f"{len(files)} statute files, {characters:,} characters; {args.jobs} worker(s); model {args.model}; "
+              f"{machine}")
         floor = timed("jieba.lcut over every file's text", lambda: [jieba.lcut(text) for text in texts])
         units_file = Path(scratch) / "units.jsonl"
         segment = timed("powers segment (writing every 款)", lambda: run("segment", str(corpus), "-o", str(units_file)))
         with open(units_file, encoding="utf-8") as handle:
             units = sum(1 for _ in handle)
         output = Path(scratch) / "list"
-        jobs = ("--jobs", str(args.jobs))
+        jobs = ("--jobs", str(args.jobs), "--model", args.model)
         full = timed("powers propose, cold cache", lambda: run("propose", str(corpus), "-o", str(output), *jobs))
         with open(output / "entries.jsonl", encoding="utf-8") as handle:
             entries = sum(1 for _ in handle)

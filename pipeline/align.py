@@ -36,7 +36,7 @@ MIN_BIGRAMS = 8
 """Shorter articles (本法自…起施行) are too generic to be called a piece of another."""
 DRAWN = 0.5
 """The share of an unmatched article's bigrams that must come (sentence by sentence) from one article of the other
-version for it to be a piece of that article."""
+version for it to be a piece of that article (for an old article, counted in the new sentences it became)."""
 SENTENCE_MATCH = 0.5
 """The least Dice at which a new sentence is an old one rewritten."""
 SENTENCE = re.compile(r"[^。；]+[。；]?")

@@ -645,8 +645,7 @@ def build_parser() -> argparse.ArgumentParser:
                                 help="comma-separated, of jsonl,csv,xlsx (default: all; jsonl is always written: a "
                                      "re-run keeps the reviewers' decisions from it)")
     _model_option(propose_parser)
-    propose_parser.add_argument("--tiers", default=str(DEFAULT_SCHEME), metavar="TIERS.toml",
-                                help="the department's discretion scheme (default: the guidelines' 30/40/30)")
+    _tiers_option(propose_parser)
     propose_parser.set_defaults(run=propose_command)
 
     eval_parser = commands.add_parser(
@@ -712,7 +711,7 @@ def build_parser() -> argparse.ArgumentParser:
     for command in (review_push, review_export):
         _statutes_in(command)
         _model_option(command)
-        command.add_argument("--tiers", default=str(DEFAULT_SCHEME), metavar="TIERS.toml")
+        _tiers_option(command)
     review_export.add_argument("-o", "--output", required=True, metavar="TASKS.json")
     review_export.set_defaults(run=review_export_command)
     review_push.add_argument("--batch-size", type=int, default=BATCH, metavar="N",
@@ -735,8 +734,7 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("-o", "--output", required=True, metavar="DIR", help="where the power list is written")
         command.add_argument("--gold", default=DEFAULT_REVIEWED, metavar="DIR",
                             help=f"the folder of reviewed gold (default: {DEFAULT_REVIEWED})")
-        command.add_argument("--tiers", default=str(DEFAULT_SCHEME), metavar="TIERS.toml",
-                            help="the scheme that splits a corrected range into tiers")
+        _tiers_option(command, "the scheme that splits a corrected range into tiers")
     for command in (review_push, review_pull):
         command.add_argument("--url", help=f"the Label Studio server (default: ${URL_ENV})")
         command.add_argument("--project", default=DEFAULT_PROJECT, help=f"project title (default: {DEFAULT_PROJECT})")
@@ -778,7 +776,7 @@ def build_parser() -> argparse.ArgumentParser:
                               help="with --corpus: the corpus's registry (default: build it from the corpus)")
     amend_parser.add_argument("-o", "--output", required=True, metavar="DIR")
     _model_option(amend_parser)
-    amend_parser.add_argument("--tiers", default=str(DEFAULT_SCHEME), metavar="TIERS.toml")
+    _tiers_option(amend_parser)
     amend_parser.set_defaults(run=amend_command)
 
     audit_parser = commands.add_parser(
@@ -818,6 +816,13 @@ def _formats(value: str) -> tuple[str, ...]:
 def _model_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", default=DEFAULT_MODEL, choices=MODEL_NAMES,
                         help=f"which classifier (default: {DEFAULT_MODEL}, the best on the dev split)")
+
+
+TIERS_HELP = "the department's discretion scheme (default: the guidelines' 30/40/30)"
+
+
+def _tiers_option(parser: argparse.ArgumentParser, help: str = TIERS_HELP) -> None:
+    parser.add_argument("--tiers", default=str(DEFAULT_SCHEME), metavar="TIERS.toml", help=help)
 
 
 def main(argv: list[str] | None = None) -> int:

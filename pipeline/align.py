@@ -6,16 +6,19 @@ character bigrams; two articles score the Dice coefficient of their bags. One gl
 linear_sum_assignment) pairs each old article with at most one new one; a faint preference for the same relative
 position only breaks ties between near-identical articles (施行 clauses, 由…规定 referrals). What the assignment leaves
 over is then tested for containment: a new article most of whose bigrams sit in an old article that another new
-article already took is a piece of it (split); an old article most of whose bigrams sit in a new one is merged into
-it. A rewrite can change an article too much for either test and still move its sentences: so an article left over
-is also a piece of the article of the other version its sentences mostly come from, sentence matched to sentence.
-The rest was added or deleted.
+article already took is a piece of it; an old article most of whose bigrams sit in a new one went into it. A rewrite
+can change an article too much for either test and still move its sentences: so an article left over is also linked
+to each article of the other version that at least PART of its text (or of that article's) moved to or from,
+sentence matched to sentence. The links decide the relation as a reviewer names it: an old article linked to several
+new ones was split (every piece), a new article linked to several old ones merged them, one to one is the same
+article or a modified one. The rest was added or deleted.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -34,9 +37,9 @@ COVERED = 0.8
 """An old article whose match already holds this share of its bigrams was not split: its rest is boilerplate."""
 MIN_BIGRAMS = 8
 """Shorter articles (本法自…起施行) are too generic to be called a piece of another."""
-DRAWN = 0.5
-"""The share of an unmatched article's bigrams that must come (sentence by sentence) from one article of the other
-version for it to be a piece of that article (for an old article, counted in the new sentences it became)."""
+PART = 0.3
+"""The share of an unmatched article's bigrams (or of those of the article it is linked to) that must have moved
+sentence by sentence between the two for them to be pieces of one provision."""
 SENTENCE_MATCH = 0.5
 """The least Dice at which a new sentence is an old one rewritten."""
 SENTENCE = re.compile(r"[^。；]+[。；]?")
@@ -94,43 +97,32 @@ def align_articles(old: Sequence[Article], new: Sequence[Article]) -> list[Artic
     rows, columns = linear_sum_assignment(-(dice - POSITION * position))
     match = {int(i): int(j) for i, j in zip(rows, columns, strict=True) if dice[i, j] >= MATCH}
     matched_new = set(match.values())
-    pieces: list[tuple[int, int, Relation]] = []
-    links = _sentence_links([a.text for a in old], [a.text for a in new])
-    for j in range(len(new)):
-        if j in matched_new or sizes_new[j] < MIN_BIGRAMS:
-            continue
+    edges = set(match.items())
+    for j in set(range(len(new))) - matched_new:  # most of a new article inside a matched old one: a piece of it
         i = int(np.argmax(shared[:, j]))
-        if i in match and shared[i, j] >= CONTAINED * sizes_new[j] and shared[i, match[i]] < COVERED * sizes_old[i]:
-            pieces.append((i, j, "split"))
-            continue
-        i = int(np.argmax(links[:, j]))
-        if links[i, j] >= DRAWN * sizes_new[j] and sizes_old[i] >= MIN_BIGRAMS:
-            pieces.append((i, j, "split"))
-    pieced_old = {i for i, _, _ in pieces}
-    for i in range(len(old)):
-        if i in match or i in pieced_old or sizes_old[i] < MIN_BIGRAMS:
-            continue
+        if (sizes_new[j] >= MIN_BIGRAMS and i in match and shared[i, j] >= CONTAINED * sizes_new[j]
+                and shared[i, match[i]] < COVERED * sizes_old[i]):
+            edges.add((i, j))
+    for i in set(range(len(old))) - set(match):  # most of an old article inside a matched new one: merged into it
         j = int(np.argmax(shared[i, :]))
-        if j in matched_new and shared[i, j] >= CONTAINED * sizes_old[i]:
-            pieces.append((i, j, "merged"))
-            continue
-        j = int(np.argmax(links[i, :]))
-        if j in matched_new and links[i, j] >= DRAWN * sizes_old[i]:
-            pieces.append((i, j, "merged"))
-    split_old = {i for i, _, relation in pieces if relation == "split"}
-    merged_new = {j for _, j, relation in pieces if relation == "merged"}
+        if sizes_old[i] >= MIN_BIGRAMS and j in matched_new and shared[i, j] >= CONTAINED * sizes_old[i]:
+            edges.add((i, j))
+    drawn, sent = _sentence_flows([a.text for a in old], [a.text for a in new])
+    unmatched = ~np.isin(np.arange(len(old)), list(match))[:, None] | ~np.isin(np.arange(len(new)), list(matched_new))
+    large = (sizes_old[:, None] >= MIN_BIGRAMS) & (sizes_new[None, :] >= MIN_BIGRAMS)
+    moved = unmatched & large & ((drawn >= PART * sizes_new[None, :]) | (sent >= PART * sizes_old[:, None]))
+    edges |= {(int(i), int(j)) for i, j in zip(*np.nonzero(moved), strict=True)}
+    old_degree = Counter(i for i, _ in edges)
+    new_degree = Counter(j for _, j in edges)
     pairs: list[tuple[int | None, int | None, Relation, float]] = []
-    for i, j in match.items():
+    for i, j in edges:
         relation: Relation = (
-            "split" if i in split_old else "merged" if j in merged_new
+            "split" if old_degree[i] > 1 else "merged" if new_degree[j] > 1
             else "same" if old[i].text == new[j].text else "modified"
         )
         pairs.append((i, j, relation, float(dice[i, j])))
-    pairs += [(i, j, relation, float(dice[i, j])) for i, j, relation in pieces]
-    paired_old = {i for i, _, _, _ in pairs}
-    paired_new = {j for _, j, _, _ in pairs}
-    pairs += [(i, None, "deleted", 0.0) for i in range(len(old)) if i not in paired_old]
-    pairs += [(None, j, "added", 0.0) for j in range(len(new)) if j not in paired_new]
+    pairs += [(i, None, "deleted", 0.0) for i in range(len(old)) if i not in old_degree]
+    pairs += [(None, j, "added", 0.0) for j in range(len(new)) if j not in new_degree]
     pairs.sort(key=lambda pair: _order(pair[0], pair[1], match))
     return [
         ArticlePair(
@@ -169,25 +161,26 @@ def _bigram_overlap(old: list[str], new: list[str]) -> tuple[np.ndarray, np.ndar
     return shared, np.asarray(left.sum(axis=1)).ravel(), np.asarray(right.sum(axis=1)).ravel()
 
 
-def _sentence_links(old: list[str], new: list[str]) -> np.ndarray:
-    """links[i, j]: how many bigrams of new article j lie in sentences rewritten from sentences of old article i.
+def _sentence_flows(old: list[str], new: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """drawn[i, j]: how many bigrams of new article j lie in sentences rewritten from old article i's; sent[i, j]: how
+    many bigrams of old article i lie in sentences that went on into new article j.
 
-    A rewrite that moves sentences between articles (行政复议法 2023 spread 2017's 第十条 over four articles) leaves
-    each whole article too changed to match, but its sentences still find their old selves: each new sentence
-    goes to its most similar old sentence when their Dice reaches SENTENCE_MATCH."""
+    Two sentences are one rewritten when their Dice reaches SENTENCE_MATCH and neither comes that close to any other
+    sentence of the other version: a sentence with several such partners is a formula the statute repeats
+    (…依法追究刑事责任) or a pattern its penalty articles share, no evidence of a move."""
     old_sentences = [(i, s) for i, text in enumerate(old) for s in SENTENCE.findall(text)]
     new_sentences = [(j, s) for j, text in enumerate(new) for s in SENTENCE.findall(text)]
-    links = np.zeros((len(old), len(new)))
+    drawn, sent = np.zeros((len(old), len(new))), np.zeros((len(old), len(new)))
     if not old_sentences or not new_sentences:
-        return links
+        return drawn, sent
     shared, sizes_old, sizes_new = _bigram_overlap([s for _, s in old_sentences], [s for _, s in new_sentences])
     dice = 2 * shared / np.maximum(sizes_old[:, None] + sizes_new[None, :], 1)
-    best = np.argmax(dice, axis=0)
-    sources = (dice >= SENTENCE_MATCH).sum(axis=0)
-    for column, (j, _) in enumerate(new_sentences):
-        if sources[column] == 1:  # several: a formula the statute repeats (…依法追究刑事责任), no evidence of a move
-            links[old_sentences[best[column]][0], j] += sizes_new[column]
-    return links
+    close = dice >= SENTENCE_MATCH
+    alone = close & (close.sum(axis=0) == 1)[None, :] & (close.sum(axis=1) == 1)[:, None]
+    for row, column in zip(*np.nonzero(alone), strict=True):
+        drawn[old_sentences[row][0], new_sentences[column][0]] += sizes_new[column]
+        sent[old_sentences[row][0], new_sentences[column][0]] += sizes_old[row]
+    return drawn, sent
 
 
 def _order(i: int | None, j: int | None, match: dict[int, int]) -> tuple[float, float]:

@@ -19,11 +19,15 @@ PAIRS = {
         "经济法/野生动物保护法(2018-10-26).md", "经济法/野生动物保护法(2022-12-30).md", 0.95,
     ),
     "行政复议法-2017-2023.csv": (
-        "诉讼与非诉讼程序法/行政复议法(2017-09-01).md", "诉讼与非诉讼程序法/行政复议法(2023-09-01).md", 0.65,
+        "诉讼与非诉讼程序法/行政复议法(2017-09-01).md", "诉讼与非诉讼程序法/行政复议法(2023-09-01).md", 0.68,
     ),
-    # checked blind (the checker never saw the aligner's output): the fairest of the three measures
+    # checked blind (the checker never saw the aligner's output), once the rules had been written on the pairs above
     "农产品质量安全法-2018-2022.csv": (
-        "经济法/农产品质量安全法(2018-10-26).md", "经济法/农产品质量安全法(2022-09-02).md", 0.55,
+        "经济法/农产品质量安全法(2018-10-26).md", "经济法/农产品质量安全法(2022-09-02).md", 0.53,
+    ),
+    "反洗钱法-2006-2024.csv": ("经济法/反洗钱法(2006-10-31).md", "经济法/反洗钱法(2024-11-08).md", 0.66),
+    "妇女权益保障法-2018-2022.csv": (
+        "社会法/妇女权益保障法(2018-10-26).md", "社会法/妇女权益保障法(2022-10-30).md", 0.75,
     ),
 }
 
@@ -62,6 +66,15 @@ def test_sentences_moved_into_a_new_article_make_it_a_piece_of_the_old_one() -> 
                   read_statute(statute("诉讼与非诉讼程序法/行政复议法(2023-09-01).md")))
     assert {(p.new_label, p.relation) for p in pairs if p.old_label == "第十条"} >= {
         ("第十四条", "split"), ("第十六条", "split")}
+
+
+def test_an_article_whose_sentence_moved_into_a_matched_one_was_merged_into_it() -> None:
+    """妇女权益保障法 2018 第五十四条 (妇女组织支持受害妇女诉讼) lives on as a sentence of 2022 第七十三条, which
+    continues 第五十三条: both old articles were merged into it, none was deleted."""
+    pairs = align(read_statute(statute("社会法/妇女权益保障法(2018-10-26).md")),
+                  read_statute(statute("社会法/妇女权益保障法(2022-10-30).md")))
+    assert {(p.old_label, p.relation) for p in pairs if p.new_label == "第七十三条"} == {
+        ("第五十三条", "merged"), ("第五十四条", "merged")}
 
 
 def test_a_formula_many_articles_repeat_moves_nothing() -> None:

@@ -17,7 +17,7 @@ from typing import Any
 from tqdm import tqdm
 
 from pipeline import __version__
-from pipeline.batch import CACHE, StatuteRun, cached_entries, plan, prune, run, settings_key
+from pipeline.batch import CACHE, StatuteRun, cached_entries, corpus_registry, plan, prune, run, settings_key
 from pipeline.classify import DEFAULT_MODEL, MODEL_NAMES, MODELS, Classifier, load_classifier
 from pipeline.export import NAMES, Sheet, write_csv, write_entries, write_xlsx
 from pipeline.extract import annotate, as_annotation, extract
@@ -173,7 +173,7 @@ def propose_command(args: argparse.Namespace) -> int:
     previous = output / NAMES["jsonl"]
     try:
         reviewed = read_decisions(previous) if previous.exists() else {}
-        found = _proposal_inputs(args)
+        found = _proposal_inputs(args, output / CACHE)
     except (StatuteError, OSError) as error:
         print(f"powers propose: {error}; nothing was written", file=sys.stderr)
         return EXIT_USAGE
@@ -223,8 +223,8 @@ class ProposalInputs:
     skipped: int = 0
 
 
-def _proposal_inputs(args: argparse.Namespace) -> ProposalInputs:
-    """The files given, then the versions in force of `--corpus` (by its registry), each file once."""
+def _proposal_inputs(args: argparse.Namespace, cache: Path) -> ProposalInputs:
+    """The files given, then the versions in force of `--corpus` (by its registry, kept in `cache`), each file once."""
     problems: list[Diagnostic] = []
     statutes = list(find_statutes(args.paths, problems))
     skipped = 0
@@ -232,7 +232,7 @@ def _proposal_inputs(args: argparse.Namespace) -> ProposalInputs:
         root = Path(args.corpus)
         if not root.is_dir():
             raise StatuteError(Diagnostic(str(root), None, "error", "no such folder"))
-        entries = load_registry(Path(args.registry)) if args.registry else build_registry(root, problems)
+        entries = load_registry(Path(args.registry)) if args.registry else corpus_registry(root, cache)
         in_force = [entry for entry in entries if entry.path and entry.status == "in_force"]
         skipped = sum(1 for entry in entries if entry.status != "in_force")
         statutes += [(root / entry.path, str(root / entry.path)) for entry in in_force if entry.path]

@@ -12,18 +12,20 @@ import logging
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jieba
 import joblib
 import numpy as np
-from datasets import Dataset
 from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from pipeline.models import CATEGORIES
 from pipeline.rules import RULES, rule_hits
+
+if TYPE_CHECKING:  # `datasets` takes most of a second to import, and only training needs it
+    from datasets import Dataset
 
 jieba.setLogLevel(logging.WARNING)
 

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLE, statute
 
-from pipeline.batch import CACHE
+from pipeline.batch import CACHE, REGISTRY, corpus_registry
 from pipeline.classify import Classifier, EnsembleScorer, load_scorer
 from pipeline.cli import main
+from pipeline.registry import build_registry
 from pipeline.segment import read_statute
 
 SMALL = (
@@ -82,6 +83,21 @@ def test_corpus_takes_only_the_versions_in_force(tmp_path: Path):
     older = ("道路运输条例(2019-03-02).md", "道路运输条例(2022-03-29).md")
     assert not any(source.endswith(older) for source in sources)
     assert not any(source.endswith("环境噪声污染防治法(2018-12-29).md") for source in sources)  # repealed
+
+
+def test_the_corpus_registry_is_built_once_for_each_state_of_the_corpus(tmp_path: Path):
+    corpus, cache = tmp_path / "corpus", tmp_path / "cache"
+    shutil.copytree(SAMPLE, corpus)
+    first = corpus_registry(corpus, cache)
+    assert first == build_registry(corpus, [])
+    kept = list((cache / REGISTRY).glob("*.jsonl"))
+    assert len(kept) == 1
+    kept[0].write_text("", encoding="utf-8")  # what is kept is what is read: an emptied copy gives no statutes
+    assert corpus_registry(corpus, cache) == []
+    (corpus / "行政法规" / "道路运输条例(2023-07-20).md").unlink()  # the corpus changed: built again
+    again = corpus_registry(corpus, cache)
+    assert again == build_registry(corpus, []) and len(again) == len(first) - 1
+    assert len(list((cache / REGISTRY).glob("*.jsonl"))) == 1  # the registry of the old corpus is gone
 
 
 def test_the_transformer_runs_only_where_it_can_change_a_decision():

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from pipeline.classify import MODELS, Classifier, load_classifier, read_meta
 from pipeline.extract import read_powers
-from pipeline.models import Diagnostic, Entry, StatuteError
+from pipeline.models import Diagnostic, Entry, ListedEntry, StatuteError
 from pipeline.propose import propose
 from pipeline.registry import RegistryEntry, build_registry, load_registry, save_registry
 from pipeline.segment import read_statute
@@ -198,13 +198,14 @@ def run(jobs: Sequence[Job], cache: Path, model: str, scheme: Scheme, workers: i
             yield future.result()
 
 
-def cached_entries(jobs: Sequence[Job], cache: Path) -> Iterator[Entry]:
-    """The entries of every job, in the jobs' order, read back from the cache one statute at a time."""
+def cached_entries(jobs: Sequence[Job], cache: Path) -> Iterator[ListedEntry]:
+    """The entries of every job, in the jobs' order, read back from the cache one statute at a time (as lines,
+    parsed only where something reads them)."""
     for job in jobs:
         with open(cache / f"{job.key}.jsonl", encoding="utf-8") as handle:
             handle.readline()
             for line in handle:
-                yield Entry.from_dict(json.loads(line))
+                yield ListedEntry(line)
 
 
 def prune(jobs: Sequence[Job], cache: Path) -> int:

@@ -24,7 +24,7 @@ from pipeline.extract import annotate, as_annotation, extract
 from pipeline.find import find_statutes
 from pipeline.gold import SPLITS, add_gold, load_annotations, load_splits, read_reviewed, split, write_label_studio
 from pipeline.merge import BASIS_CHANGED, add_reviewed, keep_reviewed, read_decisions, read_entries
-from pipeline.models import CATEGORIES, Annotation, Diagnostic, Entry, RegistryEntry, Statute, StatuteError
+from pipeline.models import CATEGORIES, Annotation, Diagnostic, ListedEntry, RegistryEntry, Statute, StatuteError
 from pipeline.registry import Registry, build_registry, load_registry, save_registry
 from pipeline.review import (
     BATCH,
@@ -252,14 +252,15 @@ class EntryTally:
     flagged: int = 0
     categories: Counter[str] = field(default_factory=Counter)
 
-    def count(self, entries: Iterable[Entry]) -> Iterator[Entry]:
-        for entry in entries:
+    def count(self, entries: Iterable[ListedEntry]) -> Iterator[ListedEntry]:
+        for listed in entries:
+            record = listed.record
             self.entries += 1
-            self.reviewed += entry.status != "proposed"
-            self.unresolved += entry.subject is None
-            self.flagged += bool(entry.warnings)
-            self.categories[entry.category] += 1
-            yield entry
+            self.reviewed += record["status"] != "proposed"
+            self.unresolved += record["subject"] is None
+            self.flagged += bool(record["warnings"])
+            self.categories[record["category"]] += 1
+            yield listed
 
 
 def eval_command(args: argparse.Namespace) -> int:

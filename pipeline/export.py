@@ -9,7 +9,6 @@ tab or carriage return that hides one) gets a leading apostrophe, so a statute's
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from pipeline.models import Entry
+from pipeline.models import Entry, ListedEntry
 from pipeline.tiers import describe
 from pipeline.write import atomic_open
 
@@ -44,10 +43,12 @@ BOLD = Font(bold=True)
 WRAPPED = Alignment(wrap_text=True, vertical="top")
 
 
-def write_entries(entries: Iterable[Entry], directory: str | Path, formats: Iterable[str] = NAMES) -> dict[str, Path]:
+def write_entries(entries: Iterable[Entry | ListedEntry], directory: str | Path,
+                  formats: Iterable[str] = NAMES) -> dict[str, Path]:
     """Write the list into `directory` in one pass over `entries` (a whole corpus's list streams through and is never
     held in memory); returns the paths by format. The JSONL is always written: it is the list a re-run reads the
-    reviewers' decisions from. The files appear together or none."""
+    reviewers' decisions from; an entry already listed is written as the line it was. The files appear together or
+    none."""
     directory = Path(directory)
     paths = {fmt: directory / name for fmt, name in NAMES.items() if fmt == "jsonl" or fmt in set(formats)}
     with ExitStack() as files:
@@ -59,9 +60,10 @@ def write_entries(entries: Iterable[Entry], directory: str | Path, formats: Iter
         workbook = Workbook(write_only=True) if "xlsx" in paths else None
         if workbook is not None:
             sinks.append(partial(_append, _sheet(workbook, "权力清单", COLUMNS, WIDTHS)))
-        for number, entry in enumerate(entries, 1):
-            jsonl.write(json.dumps(entry.to_dict(), ensure_ascii=False) + "\n")
-            cells = row(number, entry) if sinks else []
+        for number, item in enumerate(entries, 1):
+            listed = item if isinstance(item, ListedEntry) else ListedEntry.of(item)
+            jsonl.write(listed.line)
+            cells = row(number, listed.entry) if sinks else []
             for sink in sinks:
                 sink(cells)
         if workbook is not None:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from pipeline.models import Diagnostic, Entry, StatuteError
+from pipeline.models import Diagnostic, Entry, ListedEntry, StatuteError
 
 PROPOSED = "proposed"
 BASIS_CHANGED = "审核后依据原文已变更，请复核"
@@ -45,21 +45,21 @@ def _entries(path: str | Path, skip: str | None = None) -> Iterator[Entry]:
                 raise StatuteError(Diagnostic(str(path), number, "error", message)) from error
 
 
-def keep_reviewed(proposed: Iterable[Entry], reviewed: dict[str, Entry]) -> Iterator[Entry]:
+def keep_reviewed(proposed: Iterable[ListedEntry], reviewed: dict[str, Entry]) -> Iterator[ListedEntry]:
     """The fresh entries with every reviewed one in its place, then the reviewed ones no longer proposed.
 
     `reviewed` (from `read_decisions`) is emptied as its entries are placed.
     """
-    for entry in proposed:
-        decision = reviewed.pop(entry.id, None)
+    for listed in proposed:
+        decision = reviewed.pop(listed.record["id"], None)
         if decision is None:
-            yield entry
-        elif decision.quote != entry.quote:
-            yield _flagged(decision, f"{BASIS_CHANGED}（现依据：{entry.citation}）")
+            yield listed
+        elif decision.quote != listed.record["quote"]:
+            yield ListedEntry.of(_flagged(decision, f"{BASIS_CHANGED}（现依据：{listed.record['citation']}）"))
         else:
-            yield decision
+            yield ListedEntry.of(decision)
     for entry in reviewed.values():
-        yield _flagged(entry, NOT_PROPOSED)
+        yield ListedEntry.of(_flagged(entry, NOT_PROPOSED))
 
 
 def _flagged(entry: Entry, warning: str) -> Entry:
@@ -70,5 +70,6 @@ def add_reviewed(listed: Sequence[Entry], reviewed: Sequence[Entry]) -> list[Ent
     """A list with fresh review decisions in it: a listed entry takes its decision (flagged if its basis changed
     since the task was pushed); a decided entry the list lacks is added at the end."""
     ids = {entry.id for entry in listed}
-    merged = list(keep_reviewed(listed, {entry.id: entry for entry in reviewed if entry.id in ids}))
+    decided = {entry.id: entry for entry in reviewed if entry.id in ids}
+    merged = [kept.entry for kept in keep_reviewed(map(ListedEntry.of, listed), decided)]
     return merged + [entry for entry in reviewed if entry.id not in ids]

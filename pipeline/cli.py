@@ -10,6 +10,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,7 +42,7 @@ from pipeline.review import (
 from pipeline.segment import read_statute
 from pipeline.tasks import added_categories, review_tasks, reviewed_entries
 from pipeline.tiers import DEFAULT_SCHEME, Scheme, load_scheme
-from pipeline.write import atomic_open, write_jsonl
+from pipeline.write import Busy, atomic_open, held, write_jsonl
 
 DEFAULT_REGISTRY = "corpus/registry.jsonl"
 DEFAULT_CORPUS = "corpus/lawrefbook"
@@ -170,6 +171,17 @@ def propose_command(args: argparse.Namespace) -> int:
         print("powers propose: give statute files or folders, or --corpus DIR", file=sys.stderr)
         return EXIT_USAGE
     output = Path(args.output)
+    with ExitStack() as run_alone:
+        try:
+            run_alone.enter_context(held(output))
+        except (Busy, OSError) as error:
+            print(f"powers propose: {error}; nothing was written", file=sys.stderr)
+            return EXIT_USAGE
+        return _propose(args, output, scheme, settings)
+
+
+def _propose(args: argparse.Namespace, output: Path, scheme: Scheme, settings: str) -> int:
+    """The propose run proper, holding `output`."""
     previous = output / NAMES["jsonl"]
     try:
         reviewed = read_decisions(previous) if previous.exists() else {}
@@ -394,8 +406,19 @@ def _review_tasks(args: argparse.Namespace, classifier: Classifier, scheme: Sche
 
 def _write_reviewed(command: str, export: Path, args: argparse.Namespace) -> int:
     """The reviewed list into `args.output` (merged with the list there) and the reviewed 款 into the gold folder."""
-    diagnostics: list[Diagnostic] = []
     output = Path(args.output)
+    with ExitStack() as run_alone:
+        try:
+            run_alone.enter_context(held(output))
+        except (Busy, OSError) as error:
+            print(f"powers review {command}: {error}; nothing was written", file=sys.stderr)
+            return EXIT_USAGE
+        return _merge_reviewed(command, export, output, args)
+
+
+def _merge_reviewed(command: str, export: Path, output: Path, args: argparse.Namespace) -> int:
+    """`_write_reviewed` proper, holding `output`."""
+    diagnostics: list[Diagnostic] = []
     listed_path = output / NAMES["jsonl"]
     try:
         scheme = load_scheme(args.tiers)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import tempfile
@@ -9,6 +10,10 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
+
+from pipeline.models import Diagnostic, StatuteError
+
+LOCK = ".lock"
 
 
 @contextmanager
@@ -48,3 +53,31 @@ def write_jsonl(path: str | Path, records: Iterable[dict[str, Any]]) -> int:
             handle.write("\n")
             count += 1
     return count
+
+
+
+class Busy(StatuteError):
+    """Another run holds the output folder."""
+
+
+@contextmanager
+def held(directory: str | Path) -> Iterator[None]:
+    """Hold an output folder for one run. Two runs writing one power list at once would lose work: a re-run reads
+    the reviewers' decisions when it starts and rewrites the list when it ends, so a review merged in between would
+    vanish. The lock (an flock on DIR/.lock) goes when the run ends, killed or not; a folder made only to hold it is
+    removed again when nothing was written into it."""
+    directory = Path(directory)
+    made = not directory.exists()
+    directory.mkdir(parents=True, exist_ok=True)
+    with open(directory / LOCK, "w", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            message = "another powers run is writing this folder now; run again when it has finished"
+            raise Busy(Diagnostic(str(directory), None, "error", message)) from None
+        try:
+            yield
+        finally:
+            if made and [path.name for path in directory.iterdir()] == [LOCK]:
+                (directory / LOCK).unlink()
+                directory.rmdir()

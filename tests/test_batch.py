@@ -16,6 +16,7 @@ from pipeline.classify import Classifier, EnsembleScorer, load_scorer
 from pipeline.cli import main
 from pipeline.registry import build_registry
 from pipeline.segment import read_statute
+from pipeline.write import held
 
 SMALL = (
     "行政法规/安全生产许可证条例(2014-07-29).md",
@@ -146,3 +147,15 @@ def test_a_damaged_cache_file_is_redone_not_trusted(statutes: Path, tmp_path: Pa
     capsys.readouterr()
     assert propose([str(statutes)], tmp_path / "list") == first
     assert "1 statute(s) read now" in capsys.readouterr().err
+
+
+def test_a_second_run_on_the_same_list_waits_its_turn(statutes: Path, tmp_path: Path, capsys):
+    """A re-run reads the reviewers' decisions when it starts and rewrites the list when it ends: a second run (or a
+    review pull) writing the same folder meanwhile would lose one of them, so it is refused, and nothing is written."""
+    output = tmp_path / "list"
+    with held(output):
+        assert main(["propose", str(statutes), "-o", str(output)]) == 2
+        assert main(["review", "import", str(tmp_path / "reviewed.json"), "-o", str(output)]) == 2
+    assert "another powers run is writing this folder now" in capsys.readouterr().err
+    assert not output.exists()  # nothing was written; the folder made only to hold the lock is gone again
+    propose([str(statutes)], output)  # once the first run has finished

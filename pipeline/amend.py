@@ -69,12 +69,12 @@ def _proposed(statute: Statute, labels: set[str | None], classifier: Classifier,
     """The entries of the articles named by `labels`; the rest of the statute is read but not classified."""
     chosen = [canonical_label(provision.article_label) in labels for provision in statute.provisions]
     texts = [provision.text for provision, keep in zip(statute.provisions, chosen, strict=True) if keep]
-    rows = iter(classifier.classify(texts))
+    read = iter(classifier.read(texts))
     powers = []
     for provision, keep in zip(statute.provisions, chosen, strict=True):
         if keep:
-            row = next(rows)
-            powers.append(read_power(provision, classifier.predicted(row), classifier.acting(row)))
+            row, acting = next(read)
+            powers.append(read_power(provision, classifier.predicted(row), acting))
         else:
             powers.append(Power(provision))
     return propose(statute, powers, scheme)

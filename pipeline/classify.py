@@ -43,10 +43,10 @@ class EnsembleScorer:
     """The weighted mean of its members' probabilities.
 
     Given where its scores will be cut (`gates`: the category threshold, met by each category's score, and the
-    subject threshold, met by the best score), a costly member (the transformer, ~10 times slower than the others)
-    runs only on the units where its vote can still move a score across one of them. Elsewhere the cheap members'
-    weighted mean, renormalised over their weights, is the score: every decision is the one the full ensemble would
-    make, only the confidence shown differs.
+    subject threshold, met by the best score, when the ensemble's own best score decides that), a costly member (the
+    transformer, ~10 times slower than the others) runs only on the units where its vote can still move a score
+    across one of them. Elsewhere the mean is taken over the cheap members: every decision is the one the full
+    ensemble would make, only the confidence shown differs.
     """
 
     name = "ensemble"
@@ -55,74 +55,93 @@ class EnsembleScorer:
         self.members = members
         self.weights = weights
 
-    def scores(self, texts: Sequence[str], gates: tuple[float, float] | None = None) -> list[dict[str, float]]:
-        total = sum(self.weights.values())
+    def scores(self, texts: Sequence[str], gates: tuple[float, float | None] | None = None) -> list[dict[str, float]]:
+        return self.combine(self.member_scores(texts, gates))
+
+    def member_scores(self, texts: Sequence[str], gates: tuple[float, float | None] | None = None
+                      ) -> dict[str, list[dict[str, float] | None]]:
+        """Each member's scores of `texts`; with `gates`, a costly member's only where it can change a decision (None
+        elsewhere)."""
         cheap = [name for name in self.members if name not in COSTLY or not gates]
+        found: dict[str, list[dict[str, float] | None]] = {
+            name: list(self.members[name].scores(texts)) for name in cheap
+        }
         costly = [name for name in self.members if name not in cheap]
-        combined = self._add(cheap, texts, [dict.fromkeys(CATEGORIES, 0.0) for _ in texts], total)
         if not gates or not costly:
-            return combined
-        reach = sum(self.weights[name] for name in costly) / total
+            return found
+        reach = sum(self.weights[name] for name in costly) / sum(self.weights.values())
         threshold, best = gates
 
-        def open_question(row: dict[str, float]) -> bool:
-            top = max(row.values(), default=0.0)
-            return top < best <= top + reach or any(score < threshold <= score + reach for score in row.values())
+        def open_question(mean: dict[str, float]) -> bool:
+            scores = [score * (1 - reach) for score in mean.values()]  # the final score lies in [score, score + reach]
+            top = max(scores, default=0.0)
+            return (best is not None and top < best <= top + reach) or any(
+                score < threshold <= score + reach for score in scores
+            )
 
-        undecided = [index for index, row in enumerate(combined) if open_question(row)]
-        if undecided:
-            for index, row in zip(undecided, self._add(costly, [texts[i] for i in undecided],
-                                                       [combined[i] for i in undecided], total), strict=True):
-                combined[index] = row
-        decided = set(range(len(texts))) - set(undecided)
-        for index in decided:
-            combined[index] = {category: score / (1 - reach) for category, score in combined[index].items()}
+        undecided = [index for index, mean in enumerate(self.combine(found)) if open_question(mean)]
+        for name in costly:
+            rows: list[dict[str, float] | None] = [None] * len(texts)
+            if undecided:
+                for index, row in zip(undecided, self.members[name].scores([texts[i] for i in undecided]), strict=True):
+                    rows[index] = row
+            found[name] = rows
+        return found
+
+    def combine(self, found: dict[str, list[dict[str, float] | None]]) -> list[dict[str, float]]:
+        """Unit by unit, the weighted mean over the members that scored it."""
+        combined = []
+        for index in range(len(next(iter(found.values()), []))):
+            voting = [(self.weights[name], rows[index]) for name, rows in found.items()
+                      if rows[index] is not None and self.weights[name]]
+            total = sum(weight for weight, _ in voting)
+            combined.append({
+                category: sum(weight * row[category] for weight, row in voting) / total if total else 0.0
+                for category in CATEGORIES
+            })
         return combined
-
-    def _add(self, names: list[str], texts: Sequence[str], rows: list[dict[str, float]],
-             total: float) -> list[dict[str, float]]:
-        """`rows` plus the weighted votes of the members `names` on `texts`."""
-        rows = [dict(row) for row in rows]
-        for name in names:
-            for row, scores in zip(rows, self.members[name].scores(texts), strict=True):
-                for category, score in scores.items():
-                    row[category] += self.weights[name] * score / total
-        return rows
 
 
 @dataclass(frozen=True)
 class Classifier:
-    """A scorer with the threshold that turns its scores into predicted categories."""
+    """A scorer with the threshold that turns its scores into predicted categories, and the subject gate: whose best
+    score (`subject_gate`, an ensemble member; None: the scorer's own) must reach `subject_threshold` for a unit's
+    acting bodies to be named."""
 
     scorer: Scorer
     threshold: float
     subject_threshold: float | None = None
+    subject_gate: str | None = None
 
     @property
     def name(self) -> str:
         return self.scorer.name
 
-    def acting(self, scores: dict[str, float]) -> bool:
-        """Whether a unit is power-like enough to name its acting bodies: the subject threshold (chosen on dev for
-        subject F1) may sit below the category threshold, since a body is worth showing on a doubtful unit too."""
-        gate = self.threshold if self.subject_threshold is None else self.subject_threshold
-        return max(scores.values(), default=0.0) >= gate
-
-    def classify(self, texts: Sequence[str]) -> list[dict[str, float]]:
-        """Scores for all ten categories; a unit with no Chinese text (empty, numbers only) or that sets a criminal
-        punishment and no administrative sanction (criminal liability: no category by the guidelines) scores zero."""
+    def read(self, texts: Sequence[str]) -> list[tuple[dict[str, float], bool]]:
+        """Each unit's scores for all ten categories, and whether it is power-like enough to name its acting bodies:
+        the subject threshold (chosen on dev for subject F1) may sit below the category threshold, since a body is
+        worth showing on a doubtful unit too. A unit with no Chinese text (empty, numbers only) or that sets a
+        criminal punishment and no administrative sanction (criminal liability: no category by the guidelines)
+        scores zero."""
         scorable = [
             index for index, text in enumerate(texts) if CHINESE.search(text or "") and not criminal_sentence(text)
         ]
-        results = [dict.fromkeys(CATEGORIES, 0.0) for _ in texts]
+        results = [(dict.fromkeys(CATEGORIES, 0.0), False) for _ in texts]
         chosen = [texts[index] for index in scorable]
+        gate = self.threshold if self.subject_threshold is None else self.subject_threshold
         if isinstance(self.scorer, EnsembleScorer) and self.subject_threshold is not None:  # a shipped, whole model
-            found = self.scorer.scores(chosen, gates=(self.threshold, self.subject_threshold))
+            found = self.scorer.member_scores(chosen, gates=(self.threshold, None if self.subject_gate else gate))
+            rows = self.scorer.combine(found)
+            gating = [row or {} for row in found[self.subject_gate]] if self.subject_gate else rows
         else:
-            found = self.scorer.scores(chosen)
-        for index, scores in zip(scorable, found, strict=True):
-            results[index] = scores
+            rows = gating = self.scorer.scores(chosen)
+        for index, row, gate_row in zip(scorable, rows, gating, strict=True):
+            results[index] = (row, max(gate_row.values(), default=0.0) >= gate)
         return results
+
+    def classify(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        """Scores for all ten categories (see `read`)."""
+        return [row for row, _ in self.read(texts)]
 
     def annotate(self, units: Sequence[Annotation]) -> list[Annotation]:
         """The classifier's labels for units (gold ones, say), as Annotations that `evaluate` compares."""
@@ -147,7 +166,8 @@ def load_classifier(name: str = DEFAULT_MODEL, models: Path = MODELS) -> Classif
     if name not in MODEL_NAMES:
         raise ValueError(f"unknown model {name!r}: choose one of {', '.join(MODEL_NAMES)}")
     meta = read_meta(models / name)
-    return Classifier(load_scorer(name, models), meta.get("threshold", 0.5), meta.get("subject_threshold"))
+    return Classifier(load_scorer(name, models), meta.get("threshold", 0.5), meta.get("subject_threshold"),
+                      meta.get("subject_gate"))
 
 
 def load_scorer(name: str, models: Path = MODELS) -> Scorer:

@@ -2,9 +2,9 @@
 
 A record keeps every field of `powers segment` and adds `categories` (the predicted labels only, each with its score,
 in the guidelines' order), `subjects`, `penalties`, `measures` and `warnings`. Subjects are read only in a 款 that
-is power-like (its best category score reaches the model's subject threshold, chosen on dev): the guidelines give
-a body only where it exercises a power. Penalty ranges are read only in a 款 that carries 行政处罚. Reading such
-records back gives Annotations for scoring.
+is power-like (its best category score, or that of the ensemble member chosen as subject gate, reaches the model's
+subject threshold; both chosen on dev): the guidelines give a body only where it exercises a power. Penalty ranges
+are read only in a 款 that carries 行政处罚. Reading such records back gives Annotations for scoring.
 """
 
 from __future__ import annotations
@@ -30,10 +30,10 @@ def extract(statutes: Iterable[Statute], classifier: Classifier) -> Iterator[dic
 
 def read_powers(statute: Statute, classifier: Classifier) -> list[Power]:
     """The 款 of one statute as Powers, in order."""
-    rows = classifier.classify([provision.text for provision in statute.provisions])
+    read = classifier.read([provision.text for provision in statute.provisions])
     return [
-        read_power(provision, classifier.predicted(row), classifier.acting(row))
-        for provision, row in zip(statute.provisions, rows, strict=True)
+        read_power(provision, classifier.predicted(row), acting)
+        for provision, (row, acting) in zip(statute.provisions, read, strict=True)
     ]
 
 
@@ -53,9 +53,12 @@ def read_unit(text: str, labels: Sequence[str], acting: bool) -> tuple[tuple[Spa
 def annotate(units: Sequence[Annotation], classifier: Classifier) -> list[Annotation]:
     """Units (gold ones, say) labelled as `powers extract` would label them, for `evaluate`."""
     labelled = []
-    for unit in classifier.annotate(units):
-        subjects, findings = read_unit(unit.text, unit.categories, classifier.acting(unit.scores))
-        labelled.append(replace(unit, subjects=subjects, penalties=tuple(found.penalty for found in findings.ranges)))
+    for unit, (row, acting) in zip(units, classifier.read([unit.text for unit in units]), strict=True):
+        labels = tuple(str(item["label"]) for item in classifier.predicted(row))
+        subjects, findings = read_unit(unit.text, labels, acting)
+        penalties = tuple(found.penalty for found in findings.ranges)
+        labelled.append(replace(unit, categories=labels, scores=row, subjects=subjects, penalties=penalties,
+                                adjudication=None))
     return labelled
 
 

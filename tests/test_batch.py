@@ -102,20 +102,24 @@ def test_the_corpus_registry_is_built_once_for_each_state_of_the_corpus(tmp_path
 
 
 def test_the_transformer_runs_only_where_it_can_change_a_decision():
-    """An ensemble's decisions with its costly member held back are its decisions with that member everywhere."""
-    transformer = load_scorer("transformer")
+    """An ensemble's decisions with its costly member held back are its decisions with that member everywhere; when
+    a cheap member gates the subjects, the transformer is needed on fewer units still."""
+    linear, transformer = load_scorer("linear"), load_scorer("transformer")
     scored: list[str] = []
-    ensemble = EnsembleScorer({"linear": load_scorer("linear"), "transformer": Recorder(transformer, scored)},
+    ensemble = EnsembleScorer({"linear": linear, "transformer": Recorder(transformer, scored)},
                               {"linear": 0.75, "transformer": 0.25})
-    classifier = Classifier(ensemble, threshold=0.35, subject_threshold=0.3)
     texts = [provision.text for relative in SMALL for provision in read_statute(statute(relative)).provisions]
-    gated = ensemble.scores(texts, gates=(classifier.threshold, classifier.subject_threshold))
-    assert 0 < len(scored) < len(texts) / 2
     full = ensemble.scores(texts)
-    for gated_row, full_row in zip(gated, full, strict=True):
-        labels = [item["label"] for item in classifier.predicted(gated_row)]
-        assert labels == [item["label"] for item in classifier.predicted(full_row)]
-        assert classifier.acting(gated_row) == classifier.acting(full_row)
+    assert len(scored) == len(texts)
+    for gate, gating in ((None, full), ("linear", linear.scores(texts))):
+        scored.clear()
+        classifier = Classifier(ensemble, threshold=0.35, subject_threshold=0.3, subject_gate=gate)
+        read = classifier.read(texts)
+        assert 0 < len(scored) < len(texts) / 2
+        for (row, acting), full_row, gate_row in zip(read, full, gating, strict=True):
+            labels = [item["label"] for item in classifier.predicted(row)]
+            assert labels == [item["label"] for item in classifier.predicted(full_row)]
+            assert acting == (max(gate_row.values()) >= 0.3)
 
 
 class Recorder:

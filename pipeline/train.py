@@ -100,17 +100,18 @@ def choose_threshold(scorer: Scorer, dev: Sequence[Annotation]) -> tuple[float, 
 
 def choose_subject_gate(classifier: Classifier, dev: Sequence[Annotation]) -> tuple[str | None, float]:
     """Whose best score must reach what for a unit's bodies to be shown: the classifier's own scores (None) or, for
-    an ensemble, one of its cheap members', at the threshold that maximises subject F1 on dev. The members' scores
-    can gate better than their mean: the mean is cut for categories, where a body is named on power-like units."""
+    an ensemble, one of its cheap members', at the threshold that maximises subject F1 on dev. The ensemble's mean is
+    tuned to separate categories; a member's best score can rank power-like units better for naming bodies."""
     texts = [unit.text for unit in dev]
     scorer = classifier.scorer
-    replay: Scorer = _Fixed(scorer.name, texts, scorer.scores(texts))
-    gates: list[str | None] = [None]
+    replay: Scorer
     if isinstance(scorer, EnsembleScorer):
         replay = EnsembleScorer(
             {name: _Fixed(name, texts, member.scores(texts)) for name, member in scorer.members.items()}, scorer.weights
         )
-        gates += [name for name in scorer.members if name not in COSTLY]
+        gates: list[str | None] = [None, *(name for name in scorer.members if name not in COSTLY)]
+    else:
+        replay, gates = _Fixed(scorer.name, texts, scorer.scores(texts)), [None]
     best: tuple[float, str | None, float] | None = None
     for gate in gates:
         for threshold in (*SUBJECT_THRESHOLDS, classifier.threshold):

@@ -171,13 +171,19 @@ def propose_command(args: argparse.Namespace) -> int:
         print("powers propose: give statute files or folders, or --corpus DIR", file=sys.stderr)
         return EXIT_USAGE
     output = Path(args.output)
-    with ExitStack() as run_alone:
+    return _holding("propose", output, lambda: _propose(args, output, scheme, settings))
+
+
+def _holding(command: str, output: Path, work: Callable[[], int]) -> int:
+    """`work`, run while holding `output` (`pipeline.write.held`); refused, with nothing written, while another run
+    holds it."""
+    with ExitStack() as stack:
         try:
-            run_alone.enter_context(held(output))
+            stack.enter_context(held(output))
         except (Busy, OSError) as error:
-            print(f"powers propose: {error}; nothing was written", file=sys.stderr)
+            print(f"powers {command}: {error}; nothing was written", file=sys.stderr)
             return EXIT_USAGE
-        return _propose(args, output, scheme, settings)
+        return work()
 
 
 def _propose(args: argparse.Namespace, output: Path, scheme: Scheme, settings: str) -> int:
@@ -407,13 +413,7 @@ def _review_tasks(args: argparse.Namespace, classifier: Classifier, scheme: Sche
 def _write_reviewed(command: str, export: Path, args: argparse.Namespace) -> int:
     """The reviewed list into `args.output` (merged with the list there) and the reviewed 款 into the gold folder."""
     output = Path(args.output)
-    with ExitStack() as run_alone:
-        try:
-            run_alone.enter_context(held(output))
-        except (Busy, OSError) as error:
-            print(f"powers review {command}: {error}; nothing was written", file=sys.stderr)
-            return EXIT_USAGE
-        return _merge_reviewed(command, export, output, args)
+    return _holding(f"review {command}", output, lambda: _merge_reviewed(command, export, output, args))
 
 
 def _merge_reviewed(command: str, export: Path, output: Path, args: argparse.Namespace) -> int:

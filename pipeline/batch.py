@@ -149,8 +149,9 @@ def run_statute(job: Job, cache: Path) -> StatuteRun:
         entries = propose(statute, read_powers(statute, classifier), scheme)
         result = StatuteRun(job.name, len(statute.provisions), len(entries), statute.diagnostics, read=True)
     with atomic_open(cache / f"{job.key}.jsonl") as handle:
-        for record in (result.header(), *(entry.to_dict() for entry in entries)):
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        handle.write(json.dumps(result.header(), ensure_ascii=False) + "\n")
+        for entry in entries:  # the lines a list copies as they are (`cached_entries`)
+            handle.write(ListedEntry.of(entry).line)
     return result
 
 

@@ -146,11 +146,12 @@ class Classifier:
     def annotate(self, units: Sequence[Annotation]) -> list[Annotation]:
         """The classifier's labels for units (gold ones, say), as Annotations that `evaluate` compares."""
         rows = self.classify([unit.text for unit in units])
-        return [
-            replace(unit, categories=tuple(str(item["label"]) for item in self.predicted(row)), scores=row,
-                    subjects=(), penalties=(), adjudication=None)
-            for unit, row in zip(units, rows, strict=True)
-        ]
+        return [self.labelled(unit, row) for unit, row in zip(units, rows, strict=True)]
+
+    def labelled(self, unit: Annotation, scores: dict[str, float]) -> Annotation:
+        """`unit` with the categories these scores give it, and nothing else of a labeller's."""
+        categories = tuple(str(item["label"]) for item in self.predicted(scores))
+        return replace(unit, categories=categories, scores=scores, subjects=(), penalties=(), adjudication=None)
 
     def predicted(self, scores: dict[str, float]) -> list[dict[str, float | str]]:
         """The categories at or above the threshold, in the guidelines' order, with their scores."""

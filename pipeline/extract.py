@@ -54,11 +54,10 @@ def annotate(units: Sequence[Annotation], classifier: Classifier) -> list[Annota
     """Units (gold ones, say) labelled as `powers extract` would label them, for `evaluate`."""
     labelled = []
     for unit, (row, acting) in zip(units, classifier.read([unit.text for unit in units]), strict=True):
-        labels = tuple(str(item["label"]) for item in classifier.predicted(row))
-        subjects, findings = read_unit(unit.text, labels, acting)
+        classified = classifier.labelled(unit, row)
+        subjects, findings = read_unit(unit.text, classified.categories, acting)
         penalties = tuple(found.penalty for found in findings.ranges)
-        labelled.append(replace(unit, categories=labels, scores=row, subjects=subjects, penalties=penalties,
-                                adjudication=None))
+        labelled.append(replace(classified, subjects=subjects, penalties=penalties))
     return labelled
 
 

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from pipeline.cli import main
 from pipeline.export import COLUMNS, write_entries
-from pipeline.merge import BASIS_CHANGED, NOT_PROPOSED
+from pipeline.merge import BASIS_CHANGED, NOT_PROPOSED, UNTOUCHED
 from pipeline.models import Entry
 
 FOOD_SAFETY = "行政法/食品安全法(2021-04-29).md"
@@ -110,6 +110,8 @@ def test_a_rerun_keeps_what_the_reviewer_decided(proposed, tmp_path: Path):
     assert any(warning.startswith(BASIS_CHANGED) for warning in again[rejected["id"]].warnings)
     assert NOT_PROPOSED in again["0000000000000000"].warnings
     assert len(again) == len(entries) + 1
+    # untouched proposals are passed over unread by the line ending every one of them is written with
+    assert all(json.dumps(line, ensure_ascii=False).endswith(UNTOUCHED) for line in lines[3:])
 
 
 def test_a_broken_previous_list_is_reported_and_left_alone(proposed, tmp_path: Path, capsys):

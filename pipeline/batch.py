@@ -24,7 +24,7 @@ from pipeline.classify import MODELS, Classifier, load_classifier, read_meta
 from pipeline.extract import read_powers
 from pipeline.models import Diagnostic, Entry, ListedEntry, StatuteError
 from pipeline.propose import propose
-from pipeline.registry import RegistryEntry, build_registry, load_registry, save_registry
+from pipeline.registry import DocumentCache, RegistryEntry, build_registry, load_registry, save_registry
 from pipeline.segment import read_statute
 from pipeline.tiers import Scheme
 from pipeline.write import atomic_open
@@ -32,6 +32,7 @@ from pipeline.write import atomic_open
 PACKAGE = Path(__file__).resolve().parent
 CACHE = "cache"  # the folder of a list's output directory that holds each statute's entries
 REGISTRY = "registry"  # the folder of the cache that holds the corpus's registry
+DOCUMENTS = "documents"  # the folder of REGISTRY that holds what the registry read of each file
 
 
 @dataclass(frozen=True)
@@ -84,23 +85,30 @@ def settings_key(model: str, scheme: Scheme, models: Path = MODELS) -> str:
 def corpus_registry(root: Path, cache: Path) -> list[RegistryEntry]:
     """The registry of a LawRefBook corpus, built once for each state of its files: kept in `cache` under a hash of
     the code and of every file it reads, so that a re-run over an unchanged corpus does not read its ~3,500
-    documents again (seconds) before finding that little changed. Building it only warns (a row without a file, a
-    file without a row), and a list keeps errors only, so nothing is lost by not building it again."""
-    digest = _code_digest()
+    documents again (seconds) before finding that little changed; when the corpus changed, only the changed files
+    are read again (`DocumentCache`). Building it only warns (a row without a file, a file without a row), and a
+    list keeps errors only, so nothing is lost by not building it again."""
+    code = _code_digest().hexdigest()
+    digest = hashlib.sha256(code.encode())
+    hashes: dict[str, str] = {}
     for path in sorted(root.rglob("*")):
         if path.suffix in (".md", ".sqlite3") and path.is_file():
-            digest.update(path.relative_to(root).as_posix().encode())
-            digest.update(path.read_bytes())
-    kept = cache / REGISTRY / f"{digest.hexdigest()[:32]}.jsonl"
+            relative = path.relative_to(root).as_posix()
+            hashes[relative] = hashlib.sha256(path.read_bytes()).hexdigest()
+            digest.update(f"{relative}\0{hashes[relative]}\n".encode())
+    folder = cache / REGISTRY
+    kept = folder / f"{digest.hexdigest()[:32]}.jsonl"
     if kept.is_file():
         try:
             return load_registry(kept)
         except StatuteError:
             pass  # a damaged copy is built again
-    entries = build_registry(root, [])
-    for stale in kept.parent.glob("*.jsonl"):
+    documents = DocumentCache(folder / DOCUMENTS / f"{code[:32]}.jsonl", hashes)
+    entries = build_registry(root, [], documents)
+    for stale in (*folder.glob("*.jsonl"), *(folder / DOCUMENTS).glob("*.jsonl")):
         stale.unlink()
-    kept.parent.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    documents.save()
     save_registry(entries, kept)
     return entries
 

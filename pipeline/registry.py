@@ -16,7 +16,7 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
 from contextlib import closing
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -92,8 +92,47 @@ class _Document:
     repealed_titles: frozenset[str]
 
 
-def build_registry(root: Path, diagnostics: list[Diagnostic] | None = None) -> list[RegistryEntry]:
-    """One entry per db row that has a Markdown file, sorted by path.
+class DocumentCache:
+    """What the registry reads of each statute file, kept by the file's content hash: reading the ~3,500 files of
+    the corpus takes seconds, so a corpus where one statute was amended re-reads that one file only.
+
+    `hashes` gives the content hash of each file (path relative to the corpus root) as the caller read it; a file
+    it does not name is read and not kept. `save` keeps the documents read or reused since loading, nothing older.
+    """
+
+    def __init__(self, path: Path, hashes: dict[str, str]) -> None:
+        self.path = path
+        self.hashes = hashes
+        self._known: dict[str, _Document] = {}
+        self._used: dict[str, _Document] = {}
+        try:
+            for line in path.read_text(encoding="utf-8").splitlines():
+                record = json.loads(line)
+                key = record.pop("hash")
+                self._known[key] = _Document(**{**record, "repealed_titles": frozenset(record["repealed_titles"])})
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, AttributeError):
+            self._known = {}  # none kept yet, or a damaged copy: every file is read again
+
+    def read(self, root: Path, relative: str) -> _Document:
+        key = self.hashes.get(relative)
+        document = self._known.get(key) if key else None
+        if document is None:
+            document = _read_document(root, relative)
+        if key:
+            self._used[key] = document
+        return document
+
+    def save(self) -> None:
+        write_jsonl(self.path, (
+            {"hash": key, **asdict(document), "repealed_titles": sorted(document.repealed_titles)}
+            for key, document in self._used.items()
+        ))
+
+
+def build_registry(
+    root: Path, diagnostics: list[Diagnostic] | None = None, cache: DocumentCache | None = None
+) -> list[RegistryEntry]:
+    """One entry per db row that has a Markdown file, sorted by path; `cache` spares reading unchanged files.
 
     Rows without a file and files without a row get no entry; each is reported in
     `diagnostics` when a list is given, else logged as a warning, never dropped silently.
@@ -102,7 +141,8 @@ def build_registry(root: Path, diagnostics: list[Diagnostic] | None = None) -> l
     problems: list[Diagnostic] = []
     rows = [row for db in _databases(root) for row in _read_rows(root, db)]
     files = _match_files(root, rows, problems)
-    documents = {row_id: _read_document(root, relative) for row_id, relative in files.items()}
+    read = cache.read if cache else _read_document
+    documents = {row_id: read(root, relative) for row_id, relative in files.items()}
     entries = _entries([row for row in rows if row.id in files], files, documents)
     if diagnostics is None:
         for problem in problems:

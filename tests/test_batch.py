@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLE, statute
 
-from pipeline.batch import CACHE, REGISTRY, corpus_registry
+from pipeline import registry
+from pipeline.batch import CACHE, DOCUMENTS, REGISTRY, corpus_registry
 from pipeline.classify import Classifier, EnsembleScorer, load_scorer
 from pipeline.cli import main
 from pipeline.registry import build_registry
@@ -99,6 +100,30 @@ def test_the_corpus_registry_is_built_once_for_each_state_of_the_corpus(tmp_path
     again = corpus_registry(corpus, cache)
     assert again == build_registry(corpus, []) and len(again) == len(first) - 1
     assert len(list((cache / REGISTRY).glob("*.jsonl"))) == 1  # the registry of the old corpus is gone
+
+
+def test_an_amended_corpus_reads_only_the_changed_file_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    corpus, cache = tmp_path / "corpus", tmp_path / "cache"
+    shutil.copytree(SAMPLE, corpus)
+    corpus_registry(corpus, cache)
+    read: list[str] = []
+    original = registry._read_document
+
+    def reading(root: Path, relative: str) -> object:
+        read.append(relative)
+        return original(root, relative)
+
+    monkeypatch.setattr(registry, "_read_document", reading)
+    amended = corpus / "行政法规" / "道路运输条例(2023-07-20).md"
+    amended.write_text(amended.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    again = corpus_registry(corpus, cache)
+    assert read == ["行政法规/道路运输条例(2023-07-20).md"]
+    monkeypatch.undo()
+    assert again == build_registry(corpus, [])
+    for kept in (cache / REGISTRY / DOCUMENTS).glob("*.jsonl"):
+        kept.write_text("{not json\n", encoding="utf-8")  # a damaged copy: every file is read again, nothing lost
+    amended.write_text(amended.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert corpus_registry(corpus, cache) == build_registry(corpus, [])
 
 
 def test_the_transformer_runs_only_where_it_can_change_a_decision():

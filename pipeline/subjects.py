@@ -42,7 +42,9 @@ CLAUSE_BREAK = re.compile(
     r"[，。；：！？\n“”‘’《》「」,;:]|^\s*[（(][一二三四五六七八九十]+[）)]|[（(]以下(?:简|统)?称", re.M
 )
 # Words that contain a character the boundary words below would cut at (经办机构, 所在地, 受灾地区 …).
-PROTECTED = re.compile(r"相当于|捕获|具体|无规定|经办|经营|经济|受灾|行政行为|许可证|从事|不动产|应急|自治|自然|有关")
+PROTECTED = re.compile(
+    r"土地利用|相当于|捕获|具体|无规定|经办|经营|经济|受灾|行政行为|许可证|从事|不动产|应急|自治|自然|有关"
+)
 # Words that open the phrase a name stands in: the name starts after the last of them before its head.
 # fmt: off
 PREPOSITIONS = (
@@ -66,8 +68,8 @@ VERBS = (
     "结合", "印发", "适用", "担任", "实行", "发现", "承办", "加盖", "公布", "撤销", "宣传", "依托", "转送", "落实",
     "讨论", "安排", "行使", "完善", "载明", "交付", "抄送", "组成", "举办", "改变", "出具", "发挥", "实施", "召开",
     "利用", "完成", "联合", "组建", "健全", "变更", "提高", "实现", "用于", "聘请", "包括", "促进", "进入", "更换",
-    "查获", "列席", "超出", "开展", "调整", "研究", "约谈", "采取", "起草", "吸收", "整合", "协调", "采纳", "记录",
-    "禁止", "参与", "扭送", "派驻", "知会", "接入", "扶持", "兴办", "悬挂", "商请", "转交", "交回", "交验",
+    "查获", "拒不", "列席", "超出", "开展", "调整", "研究", "约谈", "采取", "起草", "吸收", "整合", "协调", "采纳",
+    "记录", "禁止", "参与", "扭送", "派驻", "知会", "接入", "扶持", "兴办", "悬挂", "商请", "转交", "交回", "交验",
     "(?<!负)有(?!关|权|[^，。；的]{0,4}权的)",
 )
 # fmt: on
@@ -77,7 +79,7 @@ RELATIVE_OPENERS = re.compile(r"组织|受理|审核|确定|指定|委托|授权
 NAMING_VERBS = re.compile(r"审查|审核|审批|批准|登记|执法|决定|发证|处理|查处|确定|指定|授权|委托|协调|执行")
 BOUNDARY = re.compile(
     r"(?:" + _alternatives(*VERBS) + r")(?!的)|(?:" + _alternatives(*PREPOSITIONS) + r")(?!的)"
-    r"|(?<!设区)(?<!所在地)的(?=设区的市|县级|省级|市级|国务院)|以(?![上下及])"
+    r"|(?<!设区)(?<!所在地)(?<!权)的(?=设区的市|县级|省级|市级|国务院)|以(?![上下及])"
 )
 CONJ = re.compile(r"以及|及其|及|或者|和|与|、")
 JOINING = ("及其", "及")
@@ -201,7 +203,7 @@ GENERIC_PARTNER = re.compile(r"有关|等")
 OBJECT = re.compile(
     r"(?:按照|依照|依据|根据|符合|具备|达到|遵守|服从|违反|执行|拒绝|拒不|阻碍|阻挠|妨碍|干涉|冒充|扰乱|冲闯|收购|影响|损毁|"
     r"被|(?<!接)受|(?<![针面])对|因|(?<![可予所])以|(?<![所存])在|关于|组织|通知|通报|告知|抄送|移送|移交|提供给|送交|"
-    r"征求|督促|指派|委托|请求|领导|收到|自|设置|设立|配备|建立|本法和|本条例和)$"
+    r"征求|督促|指派|委托|请求|领导|收到|自|设置|设立|配备|建立|本法和|本条例和|(?:^|应当|拒不|加强|并)与)$"
 )
 UNAPPROVED = re.compile(r"(?:未|虽)经$")
 APPROVAL = re.compile(r"经$")
@@ -281,7 +283,8 @@ def _score(text: str, start: int, end: int, lead: float, earlier: list[_Role]) -
         internal = INTERNAL_APPROVAL.match(after) and any(role.score >= AGENT for role in earlier)
         return NONE if internal else WEAK
     if ORDERED.search(before):
-        return AGENT
+        name = text[start:end]  # X是…的牵头部门 describes X; …的机关是省…人民政府民政部门 names the body
+        return NONE if before.endswith("是") and "的" in name and not LEVELLED.search(name) else AGENT
     if ACCESS.search(before):
         return WEAK
     if SUBJECT_START.match(before):
@@ -323,9 +326,22 @@ def find_subjects(text: str) -> tuple[Span, ...]:
             best[role.name] = role
     acting = [role for role in best.values() if role.score >= WEAK]
     acting = [
-        role for role in acting if not any(_short_for(role.name, other.name) for other in acting if other is not role)
+        role for role in acting
+        if not any(_short_for(role.name, other.name) or _restated(role, other) for other in acting if other is not role)
     ]
     return tuple(Span(role.name, role.start, role.end) for role in sorted(acting, key=lambda role: role.start))
+
+
+def _restated(role: _Role, other: _Role) -> bool:
+    """Whether `role` and `other` name one body, one with a clause before it (管理专利工作的部门 … 进行处理的
+    管理专利工作的部门), and `role` is the one not listed: the body is listed where it acts more directly, else
+    where it is named first. A short reference that `_short_for` already drops is left to it."""
+    longer, shorter = (role, other) if len(role.name) > len(other.name) else (other, role)
+    if not (longer.name.endswith(shorter.name) and longer.name[: -len(shorter.name)].endswith("的")):
+        return False
+    if _short_for(shorter.name, longer.name):
+        return False
+    return (role.score, -role.start) < (other.score, -other.start)
 
 
 def _short_for(short: str, full: str) -> bool:

@@ -130,12 +130,15 @@ def plan(found: Sequence[tuple[Path, str]], settings: str) -> list[Job]:
 
 
 _loaded: tuple[Classifier, Scheme] | None = None
+_loaded_model: str | None = None
 
 
 def load(model: str, scheme: Scheme, threads: int) -> None:
-    """Load the models once per process (a pool's initializer, or the main process when it works alone)."""
-    global _loaded
-    _loaded = (load_classifier(model), scheme)
+    """Load the models once per process (a pool's initializer, or the main process when it works alone; a process
+    that proposes again, as `powers propose --watch` does, keeps them)."""
+    global _loaded, _loaded_model
+    if _loaded is None or _loaded_model != model or _loaded[1] != scheme:
+        _loaded, _loaded_model = (load_classifier(model), scheme), model
     # One thread a worker (the workers already share out the cores): set now if torch is loaded, else read by torch
     # when the transformer is first needed.
     if "torch" in sys.modules:
@@ -156,10 +159,12 @@ def run_statute(job: Job, cache: Path) -> StatuteRun:
     else:
         entries = propose(statute, read_powers(statute, classifier), scheme)
         result = StatuteRun(job.name, len(statute.provisions), len(entries), statute.diagnostics, read=True)
+    listed = [ListedEntry.of(entry) for entry in entries]
     with atomic_open(cache / f"{job.key}.jsonl") as handle:
         handle.write(json.dumps(result.header(), ensure_ascii=False) + "\n")
-        for entry in entries:  # the lines a list copies as they are (`cached_entries`)
-            handle.write(ListedEntry.of(entry).line)
+        handle.write(json.dumps([item.brief for item in listed], ensure_ascii=False) + "\n")
+        for item in listed:  # the lines a list copies as they are (`cached_entries`)
+            handle.write(item.line)
     return result
 
 
@@ -208,13 +213,14 @@ def run(jobs: Sequence[Job], cache: Path, model: str, scheme: Scheme, workers: i
 
 
 def cached_entries(jobs: Sequence[Job], cache: Path) -> Iterator[ListedEntry]:
-    """The entries of every job, in the jobs' order, read back from the cache one statute at a time (as lines,
-    parsed only where something reads them)."""
+    """The entries of every job, in the jobs' order, read back from the cache one statute at a time: as lines with
+    their brief (kept on the file's second line), parsed only where something reads more."""
     for job in jobs:
         with open(cache / f"{job.key}.jsonl", encoding="utf-8") as handle:
             handle.readline()
-            for line in handle:
-                yield ListedEntry(line)
+            briefs = json.loads(handle.readline())
+            for line, brief in zip(handle, briefs, strict=True):
+                yield ListedEntry(line, brief=brief)
 
 
 def prune(jobs: Sequence[Job], cache: Path) -> int:

@@ -6,19 +6,31 @@ import argparse
 import itertools
 import json
 import os
+import signal
 import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from tqdm import tqdm
 
 from pipeline import __version__
-from pipeline.batch import CACHE, StatuteRun, cached_entries, corpus_registry, plan, prune, run, settings_key
+from pipeline.batch import (
+    CACHE,
+    StatuteRun,
+    cached_entries,
+    corpus_registry,
+    load,
+    plan,
+    prune,
+    run,
+    settings_key,
+)
 from pipeline.classify import DEFAULT_MODEL, MODEL_NAMES, MODELS, Classifier, load_classifier
 from pipeline.export import NAMES, Sheet, write_csv, write_entries, write_xlsx
 from pipeline.extract import annotate, as_annotation, extract
@@ -26,6 +38,7 @@ from pipeline.find import find_statutes
 from pipeline.gold import SPLITS, add_gold, load_annotations, load_splits, read_reviewed, split, write_label_studio
 from pipeline.merge import BASIS_CHANGED, add_reviewed, keep_reviewed, read_decisions, read_entries
 from pipeline.models import CATEGORIES, Annotation, Diagnostic, ListedEntry, RegistryEntry, Statute, StatuteError
+from pipeline.read import SUFFIX_FORMATS
 from pipeline.registry import Registry, build_registry, load_registry, save_registry
 from pipeline.review import (
     BATCH,
@@ -171,7 +184,61 @@ def propose_command(args: argparse.Namespace) -> int:
         print("powers propose: give statute files or folders, or --corpus DIR", file=sys.stderr)
         return EXIT_USAGE
     output = Path(args.output)
-    return _holding("propose", output, lambda: _propose(args, output, scheme, settings))
+    work = partial(_propose, args, output, scheme, settings)
+    seen = _snapshot(args) if args.watch is not None else {}  # before the run: a change made during it is seen
+    status = _holding("propose", output, work)
+    if args.watch is None:
+        return status
+    load(args.model, scheme, threads=os.cpu_count() or 1)  # now, not when the first change has to wait for it
+    return _watch(args, output, work, status, seen)
+
+
+def _watch(args: argparse.Namespace, output: Path, work: Callable[[], int], status: int,
+           seen: dict[Path, tuple[int, int]]) -> int:
+    """Propose again whenever a statute file of the run (or the corpus's db) changes from `seen`, until interrupted
+    (Ctrl-C); the exit status is the last run's (`status`, the first run's, until another ran).
+
+    The models stay loaded in this process, so an amended statute reaches the list in the time it takes to read it
+    and write the list, not the seconds a fresh process spends importing and loading. The folder is held only while
+    a run writes, so reviews can be pulled and imported between runs. A retrained model or a changed tier scheme
+    needs a restart (the running watcher keeps the ones it started with, and caches under their key).
+    """
+    print(f"powers propose: watching {len(seen)} file(s) every {args.watch:g} s; Ctrl-C stops", file=sys.stderr)
+    stopping = signal.signal(signal.SIGTERM, signal.default_int_handler)  # a service manager stops it as Ctrl-C does
+    try:
+        while True:
+            time.sleep(args.watch)
+            now = _snapshot(args)
+            if now == seen:
+                continue
+            changed = sum(1 for path in now.keys() | seen.keys() if now.get(path) != seen.get(path))
+            seen, started = now, time.perf_counter()
+            status = _holding("propose", output, work)
+            print(f"powers propose: {changed} file(s) changed; proposed again in {time.perf_counter() - started:.1f} s",
+                  file=sys.stderr)
+    except KeyboardInterrupt:
+        return status
+    finally:
+        signal.signal(signal.SIGTERM, stopping)
+
+
+def _snapshot(args: argparse.Namespace) -> dict[Path, tuple[int, int]]:
+    """(modification time, size) of every file a propose run reads statutes from: cheap to take every few seconds
+    (a stat per file); a change of either means the run is due again, and the run itself goes by content."""
+    roots = [Path(path) for path in args.paths] + ([Path(args.corpus)] if args.corpus else [])
+    files = [
+        found for root in roots
+        for found in ([root] if root.is_file() else sorted(root.rglob("*")) if root.is_dir() else [])
+        if found.suffix.lower() in (*SUFFIX_FORMATS, ".sqlite3") or found == root
+    ]
+    state = {}
+    for path in files:
+        try:
+            stat = path.stat()
+        except OSError:  # removed while we looked: the next look sees it gone
+            continue
+        state[path] = (stat.st_mtime_ns, stat.st_size)
+    return state
 
 
 def _holding(command: str, output: Path, work: Callable[[], int]) -> int:
@@ -272,7 +339,7 @@ class EntryTally:
 
     def count(self, entries: Iterable[ListedEntry]) -> Iterator[ListedEntry]:
         for listed in entries:
-            record = listed.record
+            record = listed.brief
             self.entries += 1
             self.reviewed += record["status"] != "proposed"
             self.unresolved += record["subject"] is None
@@ -668,6 +735,10 @@ def build_parser() -> argparse.ArgumentParser:
     propose_parser.add_argument("--formats", type=_formats, default=tuple(NAMES), metavar="LIST",
                                 help="comma-separated, of jsonl,csv,xlsx (default: all; jsonl is always written: a "
                                      "re-run keeps the reviewers' decisions from it)")
+    propose_parser.add_argument("--watch", type=_seconds, nargs="?", const=5.0, metavar="SECONDS",
+                                help="stay running and propose again whenever a statute file changes, looking every "
+                                     "SECONDS (default 5); the models stay loaded, so an amended statute is listed "
+                                     "within seconds; Ctrl-C stops")
     _model_option(propose_parser)
     _tiers_option(propose_parser)
     propose_parser.set_defaults(run=propose_command)
@@ -827,6 +898,16 @@ def _statutes_in(parser: argparse.ArgumentParser) -> None:
     """The inputs of every command that reads statutes: files or folders, and whether a bad file fails the run."""
     parser.add_argument("paths", nargs="+", metavar="PATH", help="statute files or folders")
     parser.add_argument("--strict", action="store_true", help="exit non-zero if any file could not be read")
+
+
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if not seconds > 0:
+        raise argparse.ArgumentTypeError(f"not a positive number of seconds: {value!r}")
+    return seconds
 
 
 def _formats(value: str) -> tuple[str, ...]:

@@ -51,7 +51,7 @@ def keep_reviewed(proposed: Iterable[ListedEntry], reviewed: dict[str, Entry]) -
     `reviewed` (from `read_decisions`) is emptied as its entries are placed.
     """
     for listed in proposed:
-        decision = reviewed.pop(listed.record["id"], None)
+        decision = reviewed.pop(listed.brief["id"], None)
         if decision is None:
             yield listed
         elif decision.quote != listed.record["quote"]:

@@ -296,22 +296,36 @@ class Entry:
         })
 
 
+BRIEF = ("id", "category", "subject", "status", "warnings")
+"""The fields a run reads of every entry of its list: its tally, and the id that finds a reviewer's decision."""
+
+
 class ListedEntry:
     """An entry as a line of a list's JSONL. Read back from the cache it is parsed only as far as something asks
-    (the run's tally and the reviewers' decisions read its fields, a spreadsheet row needs the whole Entry) and is
-    written out as the very line it was: a corpus re-run copies ~70,000 lines instead of re-serialising them."""
+    (the run's tally and the reviewers' decisions read its `brief`, which the cache keeps beside the lines; a
+    spreadsheet row needs the whole Entry) and is written out as the very line it was: a corpus re-run copies
+    ~65,000 lines instead of parsing and re-serialising them."""
 
-    __slots__ = ("_entry", "_record", "line")
+    __slots__ = ("_brief", "_entry", "_record", "line")
 
-    def __init__(self, line: str, record: dict[str, Any] | None = None, entry: Entry | None = None) -> None:
+    def __init__(self, line: str, record: dict[str, Any] | None = None, entry: Entry | None = None,
+                 brief: dict[str, Any] | None = None) -> None:
         self.line = line
         self._record = record
         self._entry = entry
+        self._brief = brief
 
     @classmethod
     def of(cls, entry: Entry) -> ListedEntry:
         record = entry.to_dict()
         return cls(json.dumps(record, ensure_ascii=False) + "\n", record, entry)
+
+    @property
+    def brief(self) -> dict[str, Any]:
+        """The `BRIEF` fields of the entry."""
+        if self._brief is None:
+            self._brief = {key: self.record[key] for key in BRIEF}
+        return self._brief
 
     @property
     def record(self) -> dict[str, Any]:

@@ -57,6 +57,32 @@ def test_a_rerun_after_an_amendment_reads_only_the_amended_statute(statutes: Pat
     assert len(list((tmp_path / "list" / CACHE).glob("*.jsonl"))) == 3  # the old text's entry was pruned
 
 
+def test_a_watching_run_lists_an_amendment_and_stops_cleanly(statutes: Path, tmp_path: Path):
+    """`--watch` keeps the models loaded and proposes again when a statute file changes; stopped (SIGTERM, as a
+    service manager stops it, or Ctrl-C), it leaves the list of its last run, the same as a fresh run's."""
+    output = tmp_path / "watched"
+    command = [sys.executable, "-m", "pipeline.cli", "propose", str(statutes), "-o", str(output), "--model", "linear",
+               "--formats", "jsonl", "--watch", "0.2"]
+    watcher = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    listed = output / "entries.jsonl"
+    try:
+        deadline = time.monotonic() + 120
+        while not listed.exists() and time.monotonic() < deadline and watcher.poll() is None:
+            time.sleep(0.2)
+        assert listed.exists() and '"max": 50000,' not in listed.read_text(encoding="utf-8")
+        amended = statutes / "城市道路管理条例(2019-03-24).md"
+        amended.write_text(amended.read_text(encoding="utf-8").replace("处以2万元以下的罚款", "处以5万元以下的罚款"),
+                           encoding="utf-8")
+        while '"max": 50000,' not in listed.read_text(encoding="utf-8") and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        watcher.send_signal(signal.SIGTERM)
+        _, errors = watcher.communicate(timeout=60)
+    assert watcher.returncode == 0, errors
+    assert "1 file(s) changed; proposed again" in errors
+    assert listed.read_text(encoding="utf-8") == propose([str(statutes)], tmp_path / "fresh", "--model", "linear")
+
+
 def test_two_workers_write_the_same_list_as_one(statutes: Path, tmp_path: Path):
     assert propose([str(statutes)], tmp_path / "one", "--jobs", "1") == propose(
         [str(statutes)], tmp_path / "two", "--jobs", "2"

@@ -189,7 +189,10 @@ def propose_command(args: argparse.Namespace) -> int:
     status = _holding("propose", output, work)
     if args.watch is None:
         return status
-    load(args.model, scheme, threads=os.cpu_count() or 1)  # now, not when the first change has to wait for it
+    import jieba  # its dictionary loads on first use: now, with the models, not when the first change waits for it
+
+    load(args.model, scheme, threads=os.cpu_count() or 1)
+    jieba.initialize()
     return _watch(args, output, work, status, seen)
 
 

@@ -203,8 +203,9 @@ def _watch(args: argparse.Namespace, output: Path, work: Callable[[], int], stat
 
     The models stay loaded in this process, so an amended statute reaches the list in the time it takes to read it
     and write the list, not the seconds a fresh process spends importing and loading. The folder is held only while
-    a run writes, so reviews can be pulled and imported between runs. A retrained model or a changed tier scheme
-    needs a restart (the running watcher keeps the ones it started with, and caches under their key).
+    a run writes, so reviews can be pulled and imported between runs; a change seen while one of them holds it is
+    proposed at the next look after. A retrained model or a changed tier scheme needs a restart (the running watcher
+    keeps the ones it started with, and caches under their key).
     """
     print(f"powers propose: watching {len(seen)} file(s) every {args.watch:g} s; Ctrl-C stops", file=sys.stderr)
     stopping = signal.signal(signal.SIGTERM, signal.default_int_handler)  # a service manager stops it as Ctrl-C does
@@ -215,8 +216,14 @@ def _watch(args: argparse.Namespace, output: Path, work: Callable[[], int], stat
             if now == seen:
                 continue
             changed = sum(1 for path in now.keys() | seen.keys() if now.get(path) != seen.get(path))
-            seen, started = now, time.perf_counter()
-            status = _holding("propose", output, work)
+            with ExitStack() as stack:
+                try:
+                    stack.enter_context(held(output))
+                except Busy as error:  # a review being pulled or imported: the change waits for the next look
+                    print(f"powers propose: {error}; trying again in {args.watch:g} s", file=sys.stderr)
+                    continue
+                seen, started = now, time.perf_counter()
+                status = work()
             print(f"powers propose: {changed} file(s) changed; proposed again in {time.perf_counter() - started:.1f} s",
                   file=sys.stderr)
     except KeyboardInterrupt:
@@ -342,12 +349,12 @@ class EntryTally:
 
     def count(self, entries: Iterable[ListedEntry]) -> Iterator[ListedEntry]:
         for listed in entries:
-            record = listed.brief
+            brief = listed.brief
             self.entries += 1
-            self.reviewed += record["status"] != "proposed"
-            self.unresolved += record["subject"] is None
-            self.flagged += bool(record["warnings"])
-            self.categories[record["category"]] += 1
+            self.reviewed += brief["status"] != "proposed"
+            self.unresolved += brief["subject"] is None
+            self.flagged += bool(brief["warnings"])
+            self.categories[brief["category"]] += 1
             yield listed
 
 

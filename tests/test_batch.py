@@ -5,7 +5,9 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -58,28 +60,39 @@ def test_a_rerun_after_an_amendment_reads_only_the_amended_statute(statutes: Pat
 
 
 def test_a_watching_run_lists_an_amendment_and_stops_cleanly(statutes: Path, tmp_path: Path):
-    """`--watch` keeps the models loaded and proposes again when a statute file changes; stopped (SIGTERM, as a
-    service manager stops it, or Ctrl-C), it leaves the list of its last run, the same as a fresh run's."""
+    """`--watch` keeps the models loaded and proposes again when a statute file changes (once the folder is free, if
+    a review holds it); stopped (SIGTERM, as a service manager stops it, or Ctrl-C), it leaves the list of its last
+    run, the same as a fresh run's."""
     output = tmp_path / "watched"
     command = [sys.executable, "-m", "pipeline.cli", "propose", str(statutes), "-o", str(output), "--model", "linear",
                "--formats", "jsonl", "--watch", "0.2"]
     watcher = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    said: list[str] = []
+    reader = threading.Thread(target=lambda: said.extend(line for line in watcher.stderr or ()), daemon=True)
+    reader.start()
     listed = output / "entries.jsonl"
-    try:
+
+    def wait_for(condition: Callable[[], bool]) -> None:
         deadline = time.monotonic() + 120
-        while not listed.exists() and time.monotonic() < deadline and watcher.poll() is None:
-            time.sleep(0.2)
-        assert listed.exists() and '"max": 50000,' not in listed.read_text(encoding="utf-8")
+        while not condition() and time.monotonic() < deadline and watcher.poll() is None:
+            time.sleep(0.1)
+
+    try:
+        wait_for(lambda: any("watching" in line for line in said))
+        assert '"max": 50000,' not in listed.read_text(encoding="utf-8")
         amended = statutes / "城市道路管理条例(2019-03-24).md"
-        amended.write_text(amended.read_text(encoding="utf-8").replace("处以2万元以下的罚款", "处以5万元以下的罚款"),
-                           encoding="utf-8")
-        while '"max": 50000,' not in listed.read_text(encoding="utf-8") and time.monotonic() < deadline:
-            time.sleep(0.2)
+        text = amended.read_text(encoding="utf-8").replace("处以2万元以下的罚款", "处以5万元以下的罚款")
+        with held(output):  # a review is being imported: the change waits, and is proposed once the folder is free
+            amended.write_text(text, encoding="utf-8")
+            wait_for(lambda: any("trying again in 0.2 s" in line for line in said))
+            assert '"max": 50000,' not in listed.read_text(encoding="utf-8")
+        wait_for(lambda: '"max": 50000,' in listed.read_text(encoding="utf-8"))
     finally:
         watcher.send_signal(signal.SIGTERM)
-        _, errors = watcher.communicate(timeout=60)
-    assert watcher.returncode == 0, errors
-    assert "1 file(s) changed; proposed again" in errors
+        watcher.wait(timeout=60)
+        reader.join(timeout=60)
+    assert watcher.returncode == 0, "".join(said)
+    assert any("1 file(s) changed; proposed again" in line for line in said)
     assert listed.read_text(encoding="utf-8") == propose([str(statutes)], tmp_path / "fresh", "--model", "linear")
 
 

@@ -68,7 +68,12 @@ def test_a_watching_run_lists_an_amendment_and_stops_cleanly(statutes: Path, tmp
                "--formats", "jsonl", "--watch", "0.2"]
     watcher = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
     said: list[str] = []
-    reader = threading.Thread(target=lambda: said.extend(line for line in watcher.stderr or ()), daemon=True)
+
+    def listen() -> None:
+        for line in watcher.stderr or ():
+            said.append(line)
+
+    reader = threading.Thread(target=listen, daemon=True)
     reader.start()
     listed = output / "entries.jsonl"
 

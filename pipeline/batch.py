@@ -129,16 +129,15 @@ def plan(found: Sequence[tuple[Path, str]], settings: str) -> list[Job]:
     ]
 
 
-_loaded: tuple[Classifier, Scheme] | None = None
-_loaded_model: str | None = None
+_loaded: tuple[str, Scheme, Classifier] | None = None  # the model's name, the tier scheme, the loaded classifier
 
 
 def load(model: str, scheme: Scheme, threads: int) -> None:
     """Load the models once per process (a pool's initializer, or the main process when it works alone; a process
     that proposes again, as `powers propose --watch` does, keeps them)."""
-    global _loaded, _loaded_model
-    if _loaded is None or _loaded_model != model or _loaded[1] != scheme:
-        _loaded, _loaded_model = (load_classifier(model), scheme), model
+    global _loaded
+    if _loaded is None or _loaded[:2] != (model, scheme):
+        _loaded = (model, scheme, load_classifier(model))
     # One thread a worker (the workers already share out the cores): set now if torch is loaded, else read by torch
     # when the transformer is first needed.
     if "torch" in sys.modules:
@@ -150,7 +149,7 @@ def load(model: str, scheme: Scheme, threads: int) -> None:
 def run_statute(job: Job, cache: Path) -> StatuteRun:
     """Propose one statute and cache its entries; a statute that cannot be read is cached as such."""
     assert _loaded is not None, "load() the models first"
-    classifier, scheme = _loaded
+    _, scheme, classifier = _loaded
     try:
         statute = read_statute(job.path, job.name)
     except StatuteError as error:

@@ -216,14 +216,13 @@ def _watch(args: argparse.Namespace, output: Path, work: Callable[[], int], stat
             if now == seen:
                 continue
             changed = sum(1 for path in now.keys() | seen.keys() if now.get(path) != seen.get(path))
-            with ExitStack() as stack:
-                try:
-                    stack.enter_context(held(output))
-                except Busy as error:  # a review being pulled or imported: the change waits for the next look
-                    print(f"powers propose: {error}; trying again in {args.watch:g} s", file=sys.stderr)
-                    continue
-                seen, started = now, time.perf_counter()
-                status = work()
+            try:
+                with held(output):
+                    seen, started = now, time.perf_counter()
+                    status = work()
+            except Busy as error:  # a review being pulled or imported: the change waits for the next look
+                print(f"powers propose: {error}; trying again in {args.watch:g} s", file=sys.stderr)
+                continue
             print(f"powers propose: {changed} file(s) changed; proposed again in {time.perf_counter() - started:.1f} s",
                   file=sys.stderr)
     except KeyboardInterrupt:

@@ -36,6 +36,7 @@ _ALTERNATIVE = re.compile(r"或者|或(?![者是])")
 _MULTIPLE = re.compile(r"倍|分之|[%％‰]|等额|等值")
 _TRIGGER = re.compile(r"(?<![被加])处(?:以)?(?![理置于方长]|分(?!包)|罚(?!款))|按照?|依照|给予")
 _PASSIVE = re.compile(r"被(?:处|罚)")
+_EXCEEDING = re.compile(r"(?<!不)(?<!不得)超过$")
 _RATE = re.compile(r"每|按日")
 _RATE_WARNING = "a rate per unit (每… / 按日…): the range is read, but it applies per unit"
 _RATE_CAP = re.compile(rf"[，,](?:但|且)?(?:罚款)?(?:最高|总额|累计)(?:不得|不)超过(?P<cap>{_END})(?=[；;。，,\n]|$)")
@@ -156,8 +157,9 @@ def _ranges(text: str) -> tuple[list[FoundPenalty], list[PenaltyWarning], list[t
         for one, start, end in spans:
             covered.append((start, end))
             prefix = _prefix(text, clause, one.start()) if adjacent else text[clause : one.start()]
-            if prefix is None or _PASSIVE.search(prefix):
-                continue  # 被处…罚款 / 五百元以下的罚款可以由…决定: an amount mentioned, not a range set here
+            if prefix is None or _PASSIVE.search(prefix) or _EXCEEDING.search(text, 0, one.start()):
+                # 被处…罚款 / 五百元以下的罚款可以由…决定 / 超过一万元的罚款，报上级…批准: mentioned, not set here
+                continue
             own = text[max(clause, previous) : one.start()]
             found = _read(text, one, word, (start, end), prefix, own, base, warnings)
             previous = one.end()

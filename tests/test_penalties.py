@@ -411,6 +411,12 @@ def test_a_cap_written_without_but_is_flagged_and_the_multiple_kept() -> None:
     assert [w.message.split(" (")[0] for w in found.warnings] == ["a cap on this range"]
 
 
+def test_an_amount_beyond_a_bodys_limit_is_a_threshold_not_a_range() -> None:
+    # 防治陆源污染物污染损害海洋环境管理条例第三十一条: fines above a county's limit go up for approval
+    text = "县级人民政府环境保护行政主管部门可处以一万元以下的罚款，超过一万元的罚款，报上级环境保护行政主管部门批准。"
+    assert ranges(text) == [("fine", None, 10000)]
+
+
 def test_every_range_of_the_train_gold_is_read_and_only_per_unit_rates_and_caps_are_flagged() -> None:
     # Two notes are meant for the reviewer, not failures to read: a rate per unit with no cap (每平方米五百元以上一千元
     # 以下: read as the rate's range, which applies per square metre) and a cap on a multiple (造价百分之五最高不超过

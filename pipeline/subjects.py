@@ -75,6 +75,7 @@ VERBS = (
 # fmt: on
 # Verbs that open a relative clause naming a body: 组织实施该项统计调查的调查机构, 受理申请的…部门.
 RELATIVE_OPENERS = re.compile(r"组织|受理|审核|确定|指定|委托|授权|申请|实施")
+DUTY = re.compile(r"负责[^，。；、的]*的")
 # Verbs that name a body when they stand right before a generic head: 审查机关, 发证机关, 批准机关.
 NAMING_VERBS = re.compile(r"审查|审核|审批|批准|登记|执法|决定|发证|处理|查处|确定|指定|授权|委托|协调|执行")
 BOUNDARY = re.compile(
@@ -123,10 +124,14 @@ def _name_start(text: str, masked: str, head: re.Match[str]) -> int:
     clause = max((m.end() for m in CLAUSE_BREAK.finditer(text, 0, head.start())), default=0)
     generic = head.group() in GENERIC_HEADS
     # A verb opening a relative clause (受理申请的…部门) and one that names a generic head (审查机关) stay in the name.
+    # Nor does a verb inside the duty a 负责…的 clause before the head states (负责中小企业促进工作综合管理的部门).
+    duty = next((m for m in DUTY.finditer(text, clause, head.start()) if head.start() - m.end() <= MAX_SHARED_MODIFIER),
+                None)
     cuts = [
         m.end()
         for m in BOUNDARY.finditer(masked, clause, head.start())
         if not (RELATIVE_OPENERS.fullmatch(m.group()) and "的" in text[m.end() : head.start()])
+        and not (duty and duty.start() < m.start() < duty.end())
         and (m.end() < head.start() or not generic or not NAMING_VERBS.fullmatch(m.group()))
     ]
     start = max(cuts, default=clause)
@@ -216,6 +221,7 @@ ORDERED = re.compile(r"(?:责成|授权|是)$")
 ACCESS = re.compile(r"(?:取得|接受|到|上缴|征得|交)$")
 SUBJECT_START = re.compile(r"^(?:并|但|也|另|同时|必要时|其中|此外|但是|另外|其|还)?$")
 NOT_A_CONDITION = re.compile(r"^(?:认为|发现|接到|收到|在)")
+VIOLATOR = re.compile(r"^(?:[、和及或与][^，。；：]{0,25}?)?违反")
 
 
 @dataclass(frozen=True)
@@ -262,7 +268,9 @@ def _score(text: str, start: int, end: int, lead: float, earlier: list[_Role]) -
     """How directly the body at text[start:end] acts, from the words before and after it in its clause."""
     before, after = _before(text, start), _after(text, end)
     condition = after.endswith("的") and not after.startswith("的") and not NOT_A_CONDITION.match(after)
-    if "处分" in after or ASSISTS.match(after) or OFFICER.match(text, end) or _fragment(text, start, end):
+    if "处分" in after or VIOLATOR.match(after) or ASSISTS.match(after) or OFFICER.match(text, end):
+        return NONE
+    if _fragment(text, start, end):
         return NONE
     if PARTNER.search(before):
         return NONE if GENERIC_PARTNER.search(text[start:end]) else lead
@@ -294,6 +302,12 @@ def _score(text: str, start: int, end: int, lead: float, earlier: list[_Role]) -
     return WEAK
 
 
+def _not_a_body(name: str) -> bool:
+    """Whether the name is no administrative body (a court, a firm, a bare 部门); the duty it states (负责中小企业
+    促进工作…的部门) says nothing of its kind."""
+    return NOT_BODY.search(DUTY.sub("负责的", name)) is not None
+
+
 def _fragment(text: str, start: int, end: int) -> bool:
     """Whether the name is the tail of a coordinated relative clause: 从事生产、[经营的机构]."""
     if "的" not in text[start:end]:
@@ -319,7 +333,7 @@ def find_subjects(text: str) -> tuple[Span, ...]:
     """The acting bodies of this unit: each name once, where it acts most directly (the first such place)."""
     best: dict[str, _Role] = {}
     for role in _roles(text):
-        if NOT_BODY.search(role.name):
+        if _not_a_body(role.name):
             continue
         kept = best.get(role.name)
         if kept is None or role.score > kept.score:
@@ -488,7 +502,7 @@ def _competent(statute: tuple[Provision, ...]) -> ResolvedSubject | None:
             if (
                 role.score < AGENT
                 or not COMPETENT.match(sentence)
-                or NOT_BODY.search(role.name)
+                or _not_a_body(role.name)
                 or VAGUE.search(role.name)
             ):
                 continue

@@ -118,6 +118,12 @@ def names(text: str) -> list[str]:
             "特种设备安全监督管理的部门应当采取必要措施，及时予以处理。",
             ["负责特种设备安全监督管理的部门"],
         ),
+        # The parties that break the rule (医疗卫生机构…违反本条例规定) are not the bodies that sanction them.
+        (
+            "医疗卫生机构、医疗废物集中处置单位违反本条例规定，有下列情形之一的，由县级以上地方人民政府卫生行政主管部门"
+            "或者环境保护行政主管部门按照各自的职责责令限期改正，给予警告；逾期不改正的，处2000元以上5000元以下的罚款：",
+            ["县级以上地方人民政府卫生行政主管部门", "环境保护行政主管部门"],
+        ),
     ],
 )
 def test_acting_bodies_of_train_units(text: str, expected: list[str]) -> None:

@@ -9,9 +9,10 @@ over is then tested for containment: a new article most of whose bigrams sit in 
 article already took is a piece of it; an old article most of whose bigrams sit in a new one went into it. A rewrite
 can change an article too much for either test and still move its sentences: so an article left over is also linked
 to each article of the other version that at least PART of its text (or of that article's) moved to or from,
-sentence matched to sentence. The links decide the relation as a reviewer names it: an old article linked to several
-new ones was split (every piece), a new article linked to several old ones merged them, one to one is the same
-article or a modified one. The rest was added or deleted.
+sentence matched to sentence; two articles both matched elsewhere are linked so only when they are also as alike
+as a match (a sentence moved out of one article into the continuation of another). The links decide the relation
+as a reviewer names it: an old article linked to several new ones was split (every piece), a new article linked to
+several old ones merged them, one to one is the same article or a modified one. The rest was added or deleted.
 """
 
 from __future__ import annotations
@@ -110,7 +111,10 @@ def align_articles(old: Sequence[Article], new: Sequence[Article]) -> list[Artic
     drawn, sent = _sentence_flows([a.text for a in old], [a.text for a in new])
     unmatched = ~np.isin(np.arange(len(old)), list(match))[:, None] | ~np.isin(np.arange(len(new)), list(matched_new))
     large = (sizes_old[:, None] >= MIN_BIGRAMS) & (sizes_new[None, :] >= MIN_BIGRAMS)
-    moved = unmatched & large & ((drawn >= PART * sizes_new[None, :]) | (sent >= PART * sizes_old[:, None]))
+    # Between two articles the assignment both matched elsewhere, moved sentences link them only when the articles are
+    # also as alike as a match: a sentence of a rewritten formula (按照职责分工，负责…) can move into an unrelated one.
+    flowed = (drawn >= PART * sizes_new[None, :]) | (sent >= PART * sizes_old[:, None])
+    moved = (unmatched | (dice >= MATCH)) & large & flowed
     edges |= {(int(i), int(j)) for i, j in zip(*np.nonzero(moved), strict=True)}
     old_degree = Counter(i for i, _ in edges)
     new_degree = Counter(j for _, j in edges)

@@ -12,19 +12,15 @@ import csv
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
-from typing import IO
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from typing import IO, TYPE_CHECKING
 
 from pipeline.models import Entry, ListedEntry
 from pipeline.tiers import describe
 from pipeline.write import atomic_open
+
+if TYPE_CHECKING:  # openpyxl takes a third of a second to import: only when a workbook is written
+    from openpyxl import Workbook
 
 COLUMNS = ("序号", "事项名称", "职权类型", "实施主体", "设定依据", "自由裁量基准", "置信度", "状态", "编号", "依据原文",
            "主体来源", "提示", "审核修改", "审核意见")
@@ -39,8 +35,6 @@ SUBJECT_RULES = {
 }
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NAMES = {"jsonl": "entries.jsonl", "csv": "entries.csv", "xlsx": "entries.xlsx"}
-BOLD = Font(bold=True)
-WRAPPED = Alignment(wrap_text=True, vertical="top")
 
 
 def write_entries(entries: Iterable[Entry | ListedEntry], directory: str | Path,
@@ -57,9 +51,9 @@ def write_entries(entries: Iterable[Entry | ListedEntry], directory: str | Path,
         if "csv" in paths:
             handle = files.enter_context(atomic_open(paths["csv"], newline="", encoding="utf-8-sig"))
             sinks.append(_csv_writer(handle, COLUMNS).writerow)
-        workbook = Workbook(write_only=True) if "xlsx" in paths else None
+        workbook = _workbook() if "xlsx" in paths else None
         if workbook is not None:
-            sinks.append(partial(_append, _sheet(workbook, "权力清单", COLUMNS, WIDTHS)))
+            sinks.append(_sheet(workbook, "权力清单", COLUMNS, WIDTHS))
         for number, item in enumerate(entries, 1):
             listed = item if isinstance(item, ListedEntry) else ListedEntry.of(item)
             jsonl.write(listed.line)
@@ -95,11 +89,11 @@ def write_csv(path: str | Path, sheet: Sheet) -> None:
 
 def write_xlsx(path: str | Path, sheets: Sequence[Sheet]) -> None:
     """The tables as one workbook, one sheet each, written atomically."""
-    workbook = Workbook(write_only=True)
+    workbook = _workbook()
     for table in sheets:
-        sheet = _sheet(workbook, table.title, table.columns, table.widths)
+        append = _sheet(workbook, table.title, table.columns, table.widths)
         for values in table.rows:
-            _append(sheet, values)
+            append(values)
     with atomic_open(path, "wb") as handle:
         workbook.save(handle)
 
@@ -157,8 +151,20 @@ def _csv_writer(handle: IO[str], columns: Sequence[str]) -> _NeutralWriter:
     return writer
 
 
-def _sheet(workbook: Workbook, title: str, columns: Sequence[str], widths: Sequence[int]) -> WriteOnlyWorksheet:
-    """A streamed sheet with its widths, frozen header and bold column names; rows follow with `_append`."""
+def _workbook() -> Workbook:
+    from openpyxl import Workbook
+
+    return Workbook(write_only=True)
+
+
+def _sheet(workbook: Workbook, title: str, columns: Sequence[str],
+           widths: Sequence[int]) -> Callable[[Sequence[Cell]], None]:
+    """A streamed sheet with its widths, frozen header and bold column names; returns what appends a row to it: text
+    cells neutralised, stored as text (never a formula) and wrapped."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     sheet = workbook.create_sheet(title)
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
@@ -166,21 +172,21 @@ def _sheet(workbook: Workbook, title: str, columns: Sequence[str], widths: Seque
     header = []
     for name in columns:
         cell = WriteOnlyCell(sheet, value=name)
-        cell.font = BOLD
+        cell.font = Font(bold=True)
         header.append(cell)
     sheet.append(header)
-    return sheet
+    wrapped = Alignment(wrap_text=True, vertical="top")
 
+    def append(values: Sequence[Cell]) -> None:
+        cells: list[WriteOnlyCell | Cell] = []
+        for value in values:
+            if isinstance(value, str):
+                cell = WriteOnlyCell(sheet, value=neutralised(value))
+                cell.data_type = "s"
+                cell.alignment = wrapped
+                cells.append(cell)
+            else:
+                cells.append(value)
+        sheet.append(cells)
 
-def _append(sheet: WriteOnlyWorksheet, values: Sequence[Cell]) -> None:
-    """One row; text cells neutralised, stored as text (never a formula) and wrapped."""
-    cells: list[WriteOnlyCell | Cell] = []
-    for value in values:
-        if isinstance(value, str):
-            cell = WriteOnlyCell(sheet, value=neutralised(value))
-            cell.data_type = "s"
-            cell.alignment = WRAPPED
-            cells.append(cell)
-        else:
-            cells.append(value)
-    sheet.append(cells)
+    return append

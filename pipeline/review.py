@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import httpx
-
 from pipeline.write import atomic_open
 
 if TYPE_CHECKING:  # label-studio-sdk takes seconds to import: only when a command talks to a server
@@ -149,6 +147,7 @@ def _replace(client: LabelStudio, found: dict[str, Any], task: dict[str, Any]) -
 
 def _call(what: str, request: Callable[[], Any]) -> Any:
     """Run one request; a refused or failed one as a ReviewError that names the step, never the token."""
+    import httpx  # with the SDK: only when a command talks to a server
     from label_studio_sdk.core.api_error import ApiError
 
     try:

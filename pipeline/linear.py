@@ -1,9 +1,10 @@
-"""The scikit-learn classifier: jieba words, character n-grams and the rule layer's hits, one logistic
-regression per category.
+"""The scikit-learn classifier: jieba words, character n-grams, the rule layer's hits and the subject finder's
+reading, one logistic regression per category.
 
 Words carry the legal terms (罚款, 许可证, 监督检查); character n-grams carry what jieba splits badly
 (吊销, 滞纳金 inside longer runs) and need no dictionary; the rule hits add the statutes' own
-definitions as features, so the model learns when to trust each rule.
+definitions as features, so the model learns when to trust each rule; the finder says whether a body acts here
+(由X责令, X应当) or is only mentioned, which words alone blur.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from sklearn.linear_model import LogisticRegression
 
 from pipeline.models import CATEGORIES
 from pipeline.rules import RULES, rule_hits
+from pipeline.subjects import acting_counts
 
 if TYPE_CHECKING:  # `datasets` takes most of a second to import, and only training needs it
     from datasets import Dataset
@@ -69,6 +71,17 @@ def rule_features(texts: Sequence[str]) -> csr_matrix:
     return csr_matrix((values, (rows, columns)), shape=(len(texts), len(RULES) + len(CONTEXT)))
 
 
+def finder_features(texts: Sequence[str], weight: float) -> csr_matrix:
+    """Four columns from the subject finder, each at most `weight`: bodies acting directly, bodies acting on a party's
+    application or report (both counted up to three), whether the finder names a body, and whether it names one
+    that acts directly. The weight sets how much the regularised model may lean on them against the words."""
+    rows = []
+    for text in texts:
+        acting, weak, named = acting_counts(text)
+        rows.append([min(acting, 3) / 3, min(weak, 3) / 3, float(named > 0), float(acting > 0 and named > 0)])
+    return csr_matrix(np.array(rows, dtype=float).reshape(len(texts), 4) * weight)
+
+
 class LinearClassifier:
     """Scores every category of a 款 with a probability from its own logistic regression."""
 
@@ -87,7 +100,8 @@ class LinearClassifier:
 
     def _features(self, texts: Sequence[str]) -> csr_matrix:
         return hstack(
-            [self.word_vectorizer.transform(texts), self.char_vectorizer.transform(texts), rule_features(texts)]
+            [self.word_vectorizer.transform(texts), self.char_vectorizer.transform(texts), rule_features(texts),
+             finder_features(texts, self.settings["finder_weight"])]
         ).tocsr()
 
     def fit(self, data: Dataset) -> LinearClassifier:

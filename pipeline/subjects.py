@@ -329,6 +329,15 @@ def _listed_condition(text: str, start: int) -> bool:
 # --- public --------------------------------------------------------------------------------------------------
 
 
+def acting_counts(text: str) -> tuple[int, int, int]:
+    """How many mentions act directly (由X决定, X应当), how many on a party's application or report (向X申请), and
+    how many bodies `find_subjects` names: whether a body acts on a party is what makes a 款 a power (guidelines
+    section 1), so the classifier weighs these too."""
+    roles = _roles(text)
+    return (sum(role.score >= AGENT for role in roles), sum(WEAK <= role.score < AGENT for role in roles),
+            len(find_subjects(text)))
+
+
 def find_subjects(text: str) -> tuple[Span, ...]:
     """The acting bodies of this unit: each name once, where it acts most directly (the first such place)."""
     best: dict[str, _Role] = {}

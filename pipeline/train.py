@@ -174,7 +174,8 @@ RETRAIN = {
 DESCRIPTION = {
     "linear": "One logistic regression per category over TF-IDF of jieba words and word bigrams, character "
               "1–3-grams, the rule layer's hits and a few context patterns (a body acting, a violation clause, "
-              "a party's duty, procedure, internal work). `pipeline/linear.py`.",
+              "a party's duty, procedure, internal work) and the subject finder's reading (bodies that act, bodies "
+              "applied to). `pipeline/linear.py`.",
     "transformer": "A character-level BERT pretrained here by masked-language modelling on the shared corpus "
                    "(dev and test statutes excluded, every version), then fine-tuned with a sigmoid per category; "
                    "long units are scored on overlapping windows, the maximum taken. `pipeline/transformer.py`.",

@@ -12,7 +12,7 @@ from pipeline.evaluate import evaluate
 from pipeline.gold import load_annotations, load_splits, split
 from pipeline.models import ResolvedSubject
 from pipeline.segment import read_statute
-from pipeline.subjects import find_subjects, resolve_subject
+from pipeline.subjects import acting_counts, find_subjects, resolve_subject
 
 DEV_OVERLAP_FLOOR = 0.89
 """Subject character-overlap F1 on the dev statutes, gold categories as the gate (measured 0.918)."""
@@ -152,6 +152,13 @@ def test_a_body_named_twice_is_listed_where_it_acts() -> None:
     )
     (span,) = find_subjects(text)
     assert span.start == text.index("由县级以上") + 1
+
+
+def test_acting_counts_tell_a_body_that_acts_from_one_applied_to_and_from_a_party_alone() -> None:
+    # what the linear classifier reads from the finder: (acting directly, acting on an application, named)
+    assert acting_counts("对违反本条例规定的，由县级以上人民政府民政部门责令改正，处一千元以下罚款。") == (1, 0, 1)
+    assert acting_counts("申请人应当向所在地县级人民政府民政部门提出申请。") == (0, 1, 1)
+    assert acting_counts("经营者应当建立进货查验记录制度。") == (0, 0, 0)
 
 
 def test_spans_are_substrings_of_every_gold_unit(gold: dict[str, list]) -> None:

@@ -268,9 +268,11 @@ def _score(text: str, start: int, end: int, lead: float, earlier: list[_Role]) -
     """How directly the body at text[start:end] acts, from the words before and after it in its clause."""
     before, after = _before(text, start), _after(text, end)
     condition = after.endswith("的") and not after.startswith("的") and not NOT_A_CONDITION.match(after)
-    if "处分" in after or VIOLATOR.match(after) or ASSISTS.match(after) or OFFICER.match(text, end):
-        return NONE
-    if _fragment(text, start, end):
+    only_mentioned = (
+        "处分" in after or VIOLATOR.match(after) or ASSISTS.match(after) or OFFICER.match(text, end)
+        or _fragment(text, start, end)
+    )
+    if only_mentioned:
         return NONE
     if PARTNER.search(before):
         return NONE if GENERIC_PARTNER.search(text[start:end]) else lead

@@ -337,13 +337,18 @@ def acting_counts(text: str) -> tuple[int, int, int]:
     section 1), so the classifier weighs these too."""
     roles = _roles(text)
     return (sum(role.score >= AGENT for role in roles), sum(WEAK <= role.score < AGENT for role in roles),
-            len(find_subjects(text)))
+            len(_acting(roles)))
 
 
 def find_subjects(text: str) -> tuple[Span, ...]:
     """The acting bodies of this unit: each name once, where it acts most directly (the first such place)."""
+    return tuple(Span(role.name, role.start, role.end) for role in _acting(_roles(text)))
+
+
+def _acting(roles: list[_Role]) -> list[_Role]:
+    """The roles `find_subjects` lists, in text order."""
     best: dict[str, _Role] = {}
-    for role in _roles(text):
+    for role in roles:
         if _not_a_body(role.name):
             continue
         kept = best.get(role.name)
@@ -354,7 +359,7 @@ def find_subjects(text: str) -> tuple[Span, ...]:
         role for role in acting
         if not any(_short_for(role.name, other.name) or _restated(role, other) for other in acting if other is not role)
     ]
-    return tuple(Span(role.name, role.start, role.end) for role in sorted(acting, key=lambda role: role.start))
+    return sorted(acting, key=lambda role: role.start)
 
 
 def _restated(role: _Role, other: _Role) -> bool:

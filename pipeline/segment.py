@@ -103,6 +103,7 @@ def _articles(source: Source, body: list[Line], diagnostics: list[Diagnostic]) -
     articles: list[_Article] = []
     seen: dict[tuple[int, int], int] = {}
     open_article = False
+    unnumbered: list[Line] = []  # running text before the first article
     lines = [line for line in body if line.kind is not Kind.BLANK]
     for index, line in enumerate(lines):
         if line.kind is Kind.HEADING or _is_unmarked_heading(line, lines[index + 1:index + 2]):
@@ -120,9 +121,23 @@ def _articles(source: Source, body: list[Line], diagnostics: list[Diagnostic]) -
             open_article = True
         elif open_article:
             _add_line(articles[-1].paragraphs, line)
+        elif not articles:
+            unnumbered.append(line)
+    if articles and articles[0].number > 1:
+        _warn_missing_start(source, articles[0], unnumbered, diagnostics)
     for article in articles:
         article.paragraphs = _join_interrupted_lists(article.paragraphs)
     return articles
+
+
+def _warn_missing_start(source: Source, first: _Article, unnumbered: list[Line], diagnostics: list[Diagnostic]) -> None:
+    """A statute whose first article is not 第一条 has lost its start; running text before it (a file whose article
+    numbers were stripped) belongs to no article, so say where it is rather than drop it unseen."""
+    message = f"the first article is {first.label}, not 第一条"
+    if unnumbered:
+        message += (f": {len(unnumbered)} line(s) of text before it (from line {unnumbered[0].number}) belong to no "
+                    "article, perhaps articles whose 第…条 was lost")
+    diagnostics.append(Diagnostic(source.path, first.line.number, "warning", message))
 
 
 def _add_line(paragraphs: list[_Paragraph], line: Line) -> None:

@@ -51,6 +51,25 @@ def test_duplicate_and_skipped_articles_are_warned_with_their_lines(tmp_path: Pa
     assert len(result.provisions) == len(read_statute(statute(FIRE_LAW)).provisions)
 
 
+def test_articles_that_lost_their_numbers_are_warned_not_dropped_unseen(tmp_path: Path) -> None:
+    """The shared corpus's 浙江省无人驾驶航空器公共安全管理规定 starts at 第五条: its first four articles lost 第…条."""
+    text = statute(FIRE_LAW).read_text(encoding="utf-8")
+    damaged = text
+    for number in ("第一条 ", "第二条 "):
+        damaged = damaged.replace(number, "", 1)
+    path = tmp_path / "lost-start.md"
+    path.write_text(damaged, encoding="utf-8")
+    lines = damaged.split("\n")
+    first_text = next(n for n, line in enumerate(lines, start=1) if line.startswith("为了预防火灾"))
+    third = next(n for n, line in enumerate(lines, start=1) if line.startswith("第三条 "))
+
+    result = read_statute(path)
+    [warning] = [str(d) for d in result.diagnostics]
+    assert warning.startswith(f"{path}:{third}: warning: the first article is 第三条, not 第一条: ")
+    assert f"(from line {first_text}) belong to no article" in warning
+    assert result.provisions[0].citation == "《中华人民共和国消防法》第三条第一款"
+
+
 def test_unterminated_header_warns_and_still_reads_the_body(tmp_path: Path) -> None:
     text = statute(FIRE_LAW).read_text(encoding="utf-8").replace("<!-- INFO END -->", "", 1)
     path = tmp_path / "no-end.md"

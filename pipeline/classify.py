@@ -175,9 +175,9 @@ def load_scorer(name: str, models: Path = MODELS) -> Scorer:
     if name == "rules":
         return RuleScorer()
     if name == "linear":
-        from pipeline.linear import LinearClassifier
+        from pipeline.linear import LinearScorer
 
-        return LinearClassifier.load(models / "linear")
+        return LinearScorer.load(models / "linear")
     if name == "transformer":
         from pipeline.transformer import TransformerClassifier
 

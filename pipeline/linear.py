@@ -5,35 +5,58 @@ Words carry the legal terms (罚款, 许可证, 监督检查); character n-grams
 (吊销, 滞纳金 inside longer runs) and need no dictionary; the rule hits add the statutes' own
 definitions as features, so the model learns when to trust each rule; the finder says whether a body acts here
 (由X责令, X应当) or is only mentioned, which words alone blur.
+
+scikit-learn fits the model; what ships is its arithmetic (vocabularies, IDF weights, coefficients) in one `.npz`,
+scored here with numpy alone. A fresh `powers` process that re-runs one amended statute then skips importing
+scikit-learn and unpickling its objects (~2.4 s of a ~5 s command); `tests/test_train.py` checks that both give the
+same scores.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Sequence
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jieba
-import joblib
 import numpy as np
-from scipy.sparse import csr_matrix, hstack
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 
 from pipeline.models import CATEGORIES
 from pipeline.rules import RULES, rule_hits
 from pipeline.subjects import acting_counts
+from pipeline.write import atomic_open
 
-if TYPE_CHECKING:  # `datasets` takes most of a second to import, and only training needs it
+if TYPE_CHECKING:  # `datasets` and scikit-learn take seconds to import, and only training needs them
     from datasets import Dataset
+    from scipy.sparse import csr_matrix
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
 
 jieba.setLogLevel(logging.WARNING)
 
 
 def words(text: str) -> list[str]:
     return [word for word in jieba.lcut(text) if word.strip()]
+
+
+def word_terms(text: str) -> list[str]:
+    """jieba words and word bigrams: the terms of the word vocabulary."""
+    tokens = words(text)
+    return tokens + [f"{first} {second}" for first, second in pairwise(tokens)]
+
+
+WHITESPACE_RUN = re.compile(r"\s\s+")
+
+
+def char_terms(text: str, longest: int) -> list[str]:
+    """Character 1- to `longest`-grams of the lower-cased text, runs of white space made one space (as
+    scikit-learn's `char` analyser reads a text)."""
+    text = WHITESPACE_RUN.sub(" ", text.lower())
+    return [text[start:start + size] for size in range(1, longest + 1) for start in range(len(text) - size + 1)]
 
 
 BODY = r"(?:人民政府|部门|机关|机构|委员会|交通警察|海关|税务|管理局|所|站)"
@@ -54,24 +77,20 @@ CONTEXT: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 
-def rule_features(texts: Sequence[str]) -> csr_matrix:
+def rule_features(texts: Sequence[str]) -> np.ndarray:
     """One column per rule (its confidence where it fires) and one per context pattern (1 where it matches)."""
     index = {rule.name: column for column, rule in enumerate(RULES)}
-    rows, columns, values = [], [], []
+    columns = np.zeros((len(texts), len(RULES) + len(CONTEXT)))
     for row, text in enumerate(texts):
         for rule in rule_hits(text):
-            rows.append(row)
-            columns.append(index[rule.name])
-            values.append(rule.confidence)
+            columns[row, index[rule.name]] = rule.confidence
         for offset, (_, pattern) in enumerate(CONTEXT):
             if pattern.search(text):
-                rows.append(row)
-                columns.append(len(RULES) + offset)
-                values.append(1.0)
-    return csr_matrix((values, (rows, columns)), shape=(len(texts), len(RULES) + len(CONTEXT)))
+                columns[row, len(RULES) + offset] = 1.0
+    return columns
 
 
-def finder_features(texts: Sequence[str], weight: float) -> csr_matrix:
+def finder_features(texts: Sequence[str], weight: float) -> np.ndarray:
     """Four columns from the subject finder, each at most `weight`: bodies acting directly, bodies acting on a party's
     application or report (both counted up to three), whether the finder names a body, and whether it names one
     that acts directly. The weight sets how much the regularised model may lean on them against the words."""
@@ -79,60 +98,127 @@ def finder_features(texts: Sequence[str], weight: float) -> csr_matrix:
     for text in texts:
         acting, weak, named = acting_counts(text)
         rows.append([min(acting, 3) / 3, min(weak, 3) / 3, float(named > 0), float(acting > 0 and named > 0)])
-    return csr_matrix(np.array(rows, dtype=float).reshape(len(texts), 4) * weight)
+    return np.array(rows, dtype=float).reshape(len(texts), 4) * weight
+
+
+def dense_features(texts: Sequence[str], settings: dict[str, Any]) -> np.ndarray:
+    """The rule and finder columns that follow the word and character columns."""
+    return np.hstack([rule_features(texts), finder_features(texts, settings["finder_weight"])])
 
 
 class LinearClassifier:
-    """Scores every category of a 款 with a probability from its own logistic regression."""
-
-    name = "linear"
+    """Fits one logistic regression per category with scikit-learn; `scorer()` is what ships."""
 
     def __init__(self, settings: dict[str, Any]) -> None:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         self.settings = settings
-        self.word_vectorizer = TfidfVectorizer(
-            tokenizer=words, token_pattern=None, lowercase=False, ngram_range=(1, 2), min_df=2, sublinear_tf=True
-        )
+        self.word_vectorizer = TfidfVectorizer(analyzer=word_terms, min_df=2, sublinear_tf=True)
+        longest = settings["char_ngrams"]
         self.char_vectorizer = TfidfVectorizer(
-            analyzer="char", ngram_range=(1, settings["char_ngrams"]), min_df=2, sublinear_tf=True,
+            analyzer=lambda text: char_terms(text, longest), min_df=2, sublinear_tf=True,
             max_features=settings["max_char_features"],
         )
-        self.models: dict[str, LogisticRegression | float] = {}
+        self.models: dict[str, LogisticRegression] = {}
 
-    def _features(self, texts: Sequence[str]) -> csr_matrix:
-        return hstack(
-            [self.word_vectorizer.transform(texts), self.char_vectorizer.transform(texts), rule_features(texts),
-             finder_features(texts, self.settings["finder_weight"])]
-        ).tocsr()
+    def features(self, texts: Sequence[str]) -> csr_matrix:
+        """The fitted vectorizers' TF-IDF columns, then the rule and finder columns."""
+        from scipy.sparse import csr_matrix, hstack
 
-    def fit(self, data: Dataset) -> LinearClassifier:
+        return hstack([self.word_vectorizer.transform(texts), self.char_vectorizer.transform(texts),
+                       csr_matrix(dense_features(texts, self.settings))]).tocsr()
+
+    def fit(self, data: Dataset) -> LinearScorer:
+        from sklearn.linear_model import LogisticRegression
+
         texts = data["text"]
         self.word_vectorizer.fit(texts)
         self.char_vectorizer.fit(texts)
-        features, labels, weights = self._features(texts), np.array(data["labels"], dtype=int), np.array(data["weight"])
+        features = self.features(texts)
+        labels, weights = np.array(data["labels"], dtype=int), np.array(data["weight"])
+        coefficients = np.zeros((features.shape[1], len(CATEGORIES)))
+        intercepts = np.zeros(len(CATEGORIES))
         for column, category in enumerate(CATEGORIES):
             target = labels[:, column]
-            if target.min() == target.max():  # a category the data never (or always) has: a constant
-                self.models[category] = float(target[0]) if len(target) else 0.0
+            if target.min() == target.max():  # a category the data never (or always) has: a constant score
+                intercepts[column] = np.inf if len(target) and target[0] else -np.inf
                 continue
             model = LogisticRegression(C=self.settings["C"], max_iter=2000, class_weight=self.settings["class_weight"])
             self.models[category] = model.fit(features, target, sample_weight=weights)
-        return self
+            coefficients[:, column], intercepts[column] = model.coef_[0], model.intercept_[0]
+        return LinearScorer(
+            self.settings, _vocabulary(self.word_vectorizer), self.word_vectorizer.idf_,
+            _vocabulary(self.char_vectorizer), self.char_vectorizer.idf_, coefficients, intercepts,
+        )
+
+
+def _vocabulary(vectorizer: TfidfVectorizer) -> list[str]:
+    """The vectorizer's terms in column order."""
+    terms = [""] * len(vectorizer.vocabulary_)
+    for term, column in vectorizer.vocabulary_.items():
+        terms[column] = term
+    return terms
+
+
+class LinearScorer:
+    """Scores every category of a 款 with a probability from its own logistic regression: TF-IDF of the unit's word
+    and character terms (sublinear counts, each block scaled to unit length), the rule and finder columns, then a
+    sigmoid of each category's linear score."""
+
+    name = "linear"
+
+    def __init__(self, settings: dict[str, Any], word_terms: list[str], word_idf: np.ndarray, char_terms: list[str],
+                 char_idf: np.ndarray, coefficients: np.ndarray, intercepts: np.ndarray) -> None:
+        self.settings = settings
+        self.word_terms, self.char_terms = word_terms, char_terms
+        self.word_index = {term: column for column, term in enumerate(word_terms)}
+        self.char_index = {term: column for column, term in enumerate(char_terms)}
+        self.word_idf, self.char_idf = word_idf, char_idf
+        self.coefficients, self.intercepts = coefficients, intercepts
 
     def scores(self, texts: Sequence[str]) -> list[dict[str, float]]:
         if not texts:
             return []
-        features = self._features(list(texts))
-        columns = {
-            category: model.predict_proba(features)[:, 1] if isinstance(model, LogisticRegression)
-            else np.full(len(texts), model)
-            for category, model in self.models.items()
-        }
-        return [{category: float(columns[category][row]) for category in CATEGORIES} for row in range(len(texts))]
+        texts = list(texts)
+        offset = len(self.word_terms) + len(self.char_terms)
+        linear = dense_features(texts, self.settings) @ self.coefficients[offset:] + self.intercepts
+        for row, text in enumerate(texts):
+            for terms, index, idf, start in (
+                (word_terms(text), self.word_index, self.word_idf, 0),
+                (char_terms(text, self.settings["char_ngrams"]), self.char_index, self.char_idf, len(self.word_terms)),
+            ):
+                columns, values = _tfidf(terms, index, idf)
+                linear[row] += values @ self.coefficients[start + columns]
+        with np.errstate(over="ignore"):
+            probabilities = 1.0 / (1.0 + np.exp(-linear))
+        return [dict(zip(CATEGORIES, map(float, row), strict=True)) for row in probabilities]
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
-        joblib.dump(self, directory / "model.joblib", compress=3)
+        with atomic_open(directory / "model.npz", "wb") as handle:
+            np.savez_compressed(
+                handle, word_terms=np.array(self.word_terms), word_idf=self.word_idf,
+                char_terms=np.array(self.char_terms), char_idf=self.char_idf, coefficients=self.coefficients,
+                intercepts=self.intercepts, settings=np.array(json.dumps(self.settings)),
+            )
 
     @staticmethod
-    def load(directory: Path) -> LinearClassifier:
-        return joblib.load(directory / "model.joblib")
+    def load(directory: Path) -> LinearScorer:
+        with np.load(directory / "model.npz") as saved:
+            return LinearScorer(
+                json.loads(str(saved["settings"])), saved["word_terms"].tolist(), saved["word_idf"],
+                saved["char_terms"].tolist(), saved["char_idf"], saved["coefficients"], saved["intercepts"],
+            )
+
+
+def _tfidf(terms: list[str], index: dict[str, int], idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The known terms' columns and their weights: (1 + log count) × IDF, scaled to unit length."""
+    counts: dict[int, int] = {}
+    for term in terms:
+        column = index.get(term)
+        if column is not None:
+            counts[column] = counts.get(column, 0) + 1
+    columns = np.fromiter(counts, dtype=np.int64, count=len(counts))
+    values = (1.0 + np.log(np.fromiter(counts.values(), dtype=float, count=len(counts)))) * idf[columns]
+    norm = np.sqrt(values @ values)
+    return columns, values / norm if norm else values

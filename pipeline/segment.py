@@ -29,7 +29,7 @@ from pipeline.lines import (
 from pipeline.models import Diagnostic, Item, Provision, Source, Statute, StatuteError
 from pipeline.read import read_source
 
-MAX_UNMARKED_HEADING_CHARS = 15
+MAX_UNMARKED_HEADING_CHARS = 21  # 市人民代表大会常务委员会制定地方性法规程序 (菏泽, 德州) is 21
 NOT_IN_HEADINGS = re.compile(r"[。；：，！？.;:,=＝×÷+＋%％]")
 
 

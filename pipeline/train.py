@@ -241,13 +241,12 @@ classifying the dev and test units in one call.
 
 
 def train_linear(config: dict[str, Any]) -> dict[str, Any]:
-    from pipeline.linear import LinearClassifier
+    from pipeline.linear import LinearClassifier, LinearScorer
 
     splits = gold_splits(config)
-    model = LinearClassifier(config["linear"]).fit(labelled_dataset(splits["train"]))
     directory = config["data"]["models"] / "linear"
-    model.save(directory)
-    return finish("linear", model, splits, directory, {"settings": config["linear"]})
+    LinearClassifier(config["linear"]).fit(labelled_dataset(splits["train"])).save(directory)
+    return finish("linear", LinearScorer.load(directory), splits, directory, {"settings": config["linear"]})
 
 
 def train_pretrain(config: dict[str, Any]) -> dict[str, Any]:

@@ -99,3 +99,14 @@ def test_sample_corpus_segments_whole() -> None:
         result = read_statute(path)
         assert result.provisions, path
         assert all(result.source.text[p.start:p.end] == p.text for p in result.provisions)
+
+
+def test_a_long_chapter_title_without_its_number_is_a_heading_not_a_paragraph() -> None:
+    """菏泽 titles two chapters on bare lines, without 第…章: after 第七条 (16 characters) and after 第二十一条 (21)."""
+    heze = read_statute(statute("DLC/山东地方法规/地方性法规/山东/菏泽市制定地方性法规条例(2016-04-06).md"))
+    texts = [provision.text for provision in heze.provisions]
+    assert "市人民代表大会常务委员会制定地方性法规程序" not in texts
+    assert "市人民代表大会制定地方性法规程序" not in texts
+    chapters = {provision.article: provision.chapters for provision in heze.provisions}
+    assert chapters[8][-1] == "市人民代表大会制定地方性法规程序"
+    assert chapters[22][-1] == "市人民代表大会常务委员会制定地方性法规程序"

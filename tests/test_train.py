@@ -5,14 +5,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import REPO, SAMPLE
 
 from pipeline.classify import load_classifier
 from pipeline.cli import TRAINABLE, main
+from pipeline.dataset import labelled_dataset
 from pipeline.evaluate import evaluate
 from pipeline.gold import load_annotations, load_splits, split
-from pipeline.train import TRAINERS
+from pipeline.linear import LinearClassifier, LinearScorer
+from pipeline.models import CATEGORIES
+from pipeline.train import TRAINERS, load_config
 
 
 def test_the_linear_model_retrains_beats_the_rules_on_dev_and_writes_its_card(tmp_path: Path) -> None:
@@ -21,7 +25,7 @@ def test_the_linear_model_retrains_beats_the_rules_on_dev_and_writes_its_card(tm
 
     meta = json.loads((tmp_path / "linear" / "meta.json").read_text(encoding="utf-8"))
     card = (tmp_path / "linear" / "README.md").read_text(encoding="utf-8")
-    assert (tmp_path / "linear" / "model.joblib").is_file()
+    assert (tmp_path / "linear" / "model.npz").is_file()
     assert "dev" in meta and "test" in meta and 0.15 <= meta["threshold"] <= 0.7
     assert f"| dev | {meta['dev']['units']} | {meta['dev']['micro_f1']:.3f}" in card
     assert "powers train linear" in card
@@ -30,6 +34,27 @@ def test_the_linear_model_retrains_beats_the_rules_on_dev_and_writes_its_card(tm
     assert not {unit.file for unit in dev} & set(meta["train_statutes"])
     rules = load_classifier("rules").annotate(dev)
     assert meta["dev"]["micro_f1"] > evaluate(dev, rules).categories.f1
+
+
+def test_the_shipped_linear_model_scores_as_scikit_learn_does(tmp_path: Path) -> None:
+    """What ships is the fitted arithmetic, scored with numpy alone: the same probabilities as scikit-learn's, also
+    for a category the training units never carry (a constant) and for a unit of unknown words."""
+    gold = split(load_annotations(REPO / "annotations" / "gold"), load_splits())
+    train = [unit for unit in gold["train"] if unit.file in {"消防法(2021-04-29).md", "工伤保险条例(2010-12-20).md"}]
+    classifier = LinearClassifier(load_config()["linear"])
+    classifier.fit(labelled_dataset(train)).save(tmp_path)
+    shipped = LinearScorer.load(tmp_path)
+    texts = [unit.text for unit in gold["dev"][:200]] + ["ZZZ 123", ""]
+
+    ours = np.array([[row[category] for category in CATEGORIES] for row in shipped.scores(texts)])
+    features = classifier.features(texts)
+    theirs = np.column_stack([
+        classifier.models[category].predict_proba(features)[:, 1] if category in classifier.models
+        else np.zeros(len(texts))  # no train unit carries it
+        for category in CATEGORIES
+    ])
+    assert set(classifier.models) != set(CATEGORIES)  # the constant case is exercised
+    assert np.abs(ours - theirs).max() < 1e-9
 
 
 def test_reviewed_gold_joins_training_but_never_from_dev_or_test_and_eval_compares(

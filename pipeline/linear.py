@@ -107,7 +107,8 @@ def dense_features(texts: Sequence[str], settings: dict[str, Any]) -> np.ndarray
 
 
 class LinearClassifier:
-    """Fits one logistic regression per category with scikit-learn; `scorer()` is what ships."""
+    """Fits one logistic regression per category with scikit-learn; `fit` returns the `LinearScorer` that ships (the
+    fitted vectorizers and `models` stay here, to check the shipped arithmetic against)."""
 
     def __init__(self, settings: dict[str, Any]) -> None:
         from sklearn.feature_extraction.text import TfidfVectorizer
@@ -167,12 +168,13 @@ class LinearScorer:
 
     name = "linear"
 
-    def __init__(self, settings: dict[str, Any], word_terms: list[str], word_idf: np.ndarray, char_terms: list[str],
-                 char_idf: np.ndarray, coefficients: np.ndarray, intercepts: np.ndarray) -> None:
+    def __init__(self, settings: dict[str, Any], word_vocabulary: list[str], word_idf: np.ndarray,
+                 char_vocabulary: list[str], char_idf: np.ndarray, coefficients: np.ndarray,
+                 intercepts: np.ndarray) -> None:
         self.settings = settings
-        self.word_terms, self.char_terms = word_terms, char_terms
-        self.word_index = {term: column for column, term in enumerate(word_terms)}
-        self.char_index = {term: column for column, term in enumerate(char_terms)}
+        self.word_vocabulary, self.char_vocabulary = word_vocabulary, char_vocabulary
+        self.word_index = {term: column for column, term in enumerate(word_vocabulary)}
+        self.char_index = {term: column for column, term in enumerate(char_vocabulary)}
         self.word_idf, self.char_idf = word_idf, char_idf
         self.coefficients, self.intercepts = coefficients, intercepts
 
@@ -180,12 +182,13 @@ class LinearScorer:
         if not texts:
             return []
         texts = list(texts)
-        offset = len(self.word_terms) + len(self.char_terms)
-        linear = dense_features(texts, self.settings) @ self.coefficients[offset:] + self.intercepts
+        chars_start = len(self.word_vocabulary)
+        dense_start = chars_start + len(self.char_vocabulary)
+        linear = dense_features(texts, self.settings) @ self.coefficients[dense_start:] + self.intercepts
         for row, text in enumerate(texts):
             for terms, index, idf, start in (
                 (word_terms(text), self.word_index, self.word_idf, 0),
-                (char_terms(text, self.settings["char_ngrams"]), self.char_index, self.char_idf, len(self.word_terms)),
+                (char_terms(text, self.settings["char_ngrams"]), self.char_index, self.char_idf, chars_start),
             ):
                 columns, values = _tfidf(terms, index, idf)
                 linear[row] += values @ self.coefficients[start + columns]
@@ -197,8 +200,8 @@ class LinearScorer:
         directory.mkdir(parents=True, exist_ok=True)
         with atomic_open(directory / "model.npz", "wb") as handle:
             np.savez_compressed(
-                handle, word_terms=np.array(self.word_terms), word_idf=self.word_idf,
-                char_terms=np.array(self.char_terms), char_idf=self.char_idf, coefficients=self.coefficients,
+                handle, word_terms=np.array(self.word_vocabulary), word_idf=self.word_idf,
+                char_terms=np.array(self.char_vocabulary), char_idf=self.char_idf, coefficients=self.coefficients,
                 intercepts=self.intercepts, settings=np.array(json.dumps(self.settings)),
             )
 

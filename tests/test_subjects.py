@@ -165,7 +165,8 @@ def test_spans_are_substrings_of_every_gold_unit(gold: dict[str, list]) -> None:
     for unit in gold["train"] + gold["dev"] + gold["test"]:
         for span in find_subjects(unit.text):
             assert unit.text[span.start : span.end] == span.text, unit.citation
-            assert not re.match(r"由|向|经(?!办|济)", span.text), unit.citation  # 经办机构, 经济信息化部门 are names
+            # 经办机构, 经济信息化部门, 经营所在地的道路运输管理机构 are names, not 经 + a name
+            assert not re.match(r"由|向|经(?!办|济|营)", span.text), unit.citation
 
 
 def test_dev_overlap_stays_above_its_floor(gold: dict[str, list]) -> None:

@@ -26,7 +26,7 @@ _NUMBER = rf"[{_DIGIT}{_HAN}{_FINANCIAL}](?:[{_DIGIT}{_HAN}{_FINANCIAL}]|[.．,]
 _END = rf"(?:人民币)?(?:[百千万]分之{_NUMBER}|{_NUMBER}[%％‰]|{_NUMBER}[元倍日]?|等额|等值)"
 _RANGE = re.compile(
     rf"(?P<cap>(?:最高)?不超过)?(?P<low>{_END})"
-    rf"(?:以上[、，]?(?P<high>{_END})以下|[至到~～—－-](?P<to>{_END})|(?P<above>以上)|(?P<below>以下))?"
+    rf"(?:以上[、，]?(?P<high>{_END})以下|[至到~～—－-](?P<to>{_END})|(?P<above>以上)|(?P<below>以下|以内))?"
 )
 _WORD_AFTER = re.compile(r"的?(?P<word>罚款|(?:行政)?拘留)(?P<noun>的(?!标准))?")
 _CAPPED = re.compile(rf"[，、]?(?:(?:但|且)(?:最高)?|最高)不(?:得)?超过{_END}的?罚款")

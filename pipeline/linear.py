@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections import Counter
 from collections.abc import Sequence
 from itertools import pairwise
 from pathlib import Path
@@ -216,11 +217,7 @@ class LinearScorer:
 
 def _tfidf(terms: list[str], index: dict[str, int], idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The known terms' columns and their weights: (1 + log count) × IDF, scaled to unit length."""
-    counts: dict[int, int] = {}
-    for term in terms:
-        column = index.get(term)
-        if column is not None:
-            counts[column] = counts.get(column, 0) + 1
+    counts = Counter(index[term] for term in terms if term in index)
     columns = np.fromiter(counts, dtype=np.int64, count=len(counts))
     values = (1.0 + np.log(np.fromiter(counts.values(), dtype=float, count=len(counts)))) * idf[columns]
     norm = np.sqrt(values @ values)

@@ -23,17 +23,23 @@ _HAN = "零〇一二两三四五六七八九十百千万亿点"
 _FINANCIAL = "壹贰貳叁參肆伍陆陸柒捌玖拾佰仟萬億"
 _DIGIT = "0-9０-９"
 _NUMBER = rf"[{_DIGIT}{_HAN}{_FINANCIAL}](?:[{_DIGIT}{_HAN}{_FINANCIAL}]|[.．,](?=[{_DIGIT}]))*"
-_END = rf"(?:人民币)?(?:[百千万]分之{_NUMBER}|{_NUMBER}[%％‰]|{_NUMBER}[元倍日]?|等额|等值)"
+_END = rf"(?:人民币)?(?:[百千万]分之{_NUMBER}|{_NUMBER}[%％‰]|{_NUMBER}(?:元(?:人民币)?|[倍日])?|等额|等值)"
 _RANGE = re.compile(
     rf"(?P<cap>(?:最高)?不超过)?(?P<low>{_END})"
-    rf"(?:以上[、，]?(?P<high>{_END})以下|[至到~～—－-](?P<to>{_END})|(?P<above>以上)|(?P<below>以下|以内))?"
+    rf"(?:(?:以上|(?P<bare>上))[、，]?(?P<high>{_END})以下|[至到~～—－-](?P<to>{_END})|(?P<above>以上)|(?P<below>以下|以内))?"
 )
+_LOOKALIKE = re.compile(r"(?<![A-Za-z])[lI](?=倍|元|至|到|以上|[0-9])|(?<=[0-9])[lI](?![A-Za-z])")
+"""A Latin l or I typed for the digit 1 (违法所得l倍以上3倍以下): read as 1, with a warning."""
 _WORD_AFTER = re.compile(r"的?(?P<word>罚款|(?:行政)?拘留)(?P<noun>的(?!标准))?")
 _CAPPED = re.compile(rf"[，、]?(?:(?:但|且)(?:最高)?|最高)不(?:得)?超过{_END}的?罚款")
-_FINE_NEXT = re.compile(r"的?(?:标准)?(?:并|可以)?(?<!加)处以?罚款")
+_FLOORED = re.compile(rf"[，、]?(?:但|且)?(?:最低)?不(?:得)?低于{_END}的?罚款")
+_AMOUNT_SET = re.compile(r"罚款[，,]?(?:的)?(?:数额|幅度|金额)为[^，；。：\n]{0,30}$")
+"""A fine whose amount another sentence sets (处以罚款的，罚款数额为两万元以下; 规定的罚款，数额为200元以下)."""
+_FINE_NEXT = re.compile(r"的?(?:标准)?(?:并|可以)?(?<!加)处以?罚款|的?标准罚款")
 _FINE_LATER = re.compile(r"[^，；。：:\n]*?(?<!加)处以?罚款|的?(?:标准)?计算罚款")
 _ALTERNATIVE = re.compile(r"或者|或(?![者是])")
 _MULTIPLE = re.compile(r"倍|分之|[%％‰]|等额|等值")
+_STATED = re.compile(r"[元倍日%％‰]|分之|等额|等值")
 _TRIGGER = re.compile(r"(?<![被加])处(?:以)?(?![理置于方长]|分(?!包)|罚(?!款))|按照?|依照|给予")
 _PASSIVE = re.compile(r"被(?:处|罚)")
 _EXCEEDING = re.compile(r"(?<!不)(?<!不得)超过$")
@@ -113,6 +119,25 @@ _MEASURE_WORDS = {
 
 def find_penalties(text: str) -> PenaltyFindings:
     """The ranges `text` (one 款) sets, the other sanctions it names, and the amounts it could not read."""
+    typed = _LOOKALIKE.sub("1", text)  # one character for one: the offsets hold for `text`
+    found = _find(typed)
+    if typed == text:
+        return found
+    letters = [match.start() for match in _LOOKALIKE.finditer(text)]
+    message = "a Latin letter typed for the digit 1 (l, I): read as 1, check it"
+    return PenaltyFindings(
+        tuple(replace(r, quote=text[r.start : r.end]) for r in found.ranges),
+        tuple(replace(m, quote=text[m.start : m.end]) for m in found.measures),
+        tuple(sorted(
+            [replace(w, quote=text[w.start : w.end]) for w in found.warnings]
+            + [PenaltyWarning(message, text[r.start : r.end], r.start, r.end) for r in found.ranges
+               if any(r.start <= letter < r.end for letter in letters)],
+            key=lambda w: (w.start, w.end, w.message),
+        )),
+    )
+
+
+def _find(text: str) -> PenaltyFindings:
     ranges, warnings, covered = _ranges(text)
     warnings += _suspects(text, covered + [(w.start, w.end) for w in warnings])
     measures = _measures(text, any(r.penalty.kind != "detention" for r in ranges))
@@ -146,7 +171,10 @@ def _ranges(text: str) -> tuple[list[FoundPenalty], list[PenaltyWarning], list[t
             continue  # the cap of a range read before
         context = _context(text, match)
         if context is None:
-            waiting = match if _ALTERNATIVE.match(text, match.end()) else None
+            if _ALTERNATIVE.match(text, match.end()):
+                waiting = match
+            elif _STATED.search(match[0]):  # a bare number is a word (上一年度营业额), no amount between the two
+                waiting = None
             continue
         word, start, end, adjacent = context
         clause = _clause_start(text, match.start())
@@ -167,11 +195,12 @@ def _ranges(text: str) -> tuple[list[FoundPenalty], list[PenaltyWarning], list[t
                 continue
             ranges.append(found)
             base = found.penalty.base if found.penalty.kind == "fine_multiple" else base
-            capped = _CAPPED.match(text, one.end())
-            if capped:  # 违法收入一倍至五倍，但最高不超过十万元的罚款: the cap is no range of its own
-                message = "a cap on this range (最高不超过…) is not part of the record: read it by hand"
+            bound = _CAPPED.match(text, one.end()) or _FLOORED.match(text, one.end())
+            if bound:  # 违法收入一倍至五倍，但最高不超过十万元的罚款; 货值十倍以上二十倍以下且不低于一万元的罚款
+                what = "a cap on this range (最高不超过…)" if bound.re is _CAPPED else "a floor on this range (不低于…)"
+                message = f"{what} is not part of the record: read it by hand"
                 warnings.append(PenaltyWarning(message, text[found.start : end], found.start, end))
-                previous = capped.end()
+                previous = bound.end()
             elif warnings and warnings[-1].message == _RATE_WARNING and warnings[-1].end == end:
                 total = _capped_rate(text, found, end)
                 if total:  # 处以每处五百元罚款，罚款最高不超过一万元: the rate up to the cap, nothing left to guess
@@ -217,19 +246,25 @@ def _context(text: str, match: re.Match[str]) -> tuple[str, int, int, bool] | No
 
     Three forms: the word follows (处…罚款, 处…拘留, 处…但最高不超过…的罚款: a 处 must lead); 罚款 leads an
     amount with its unit (罚款一百元, not 罚款一律上缴国库); 处以罚款 follows (以每人五百元的标准处以罚款; for a
-    multiple, later in its clause: 按照前款罚款数额的二倍以上五倍以下对…处以罚款). None when the amount is no
-    sanction; one followed by 罚款的 is a threshold (处二千元以上罚款的决定).
+    multiple, later in its clause: 按照前款罚款数额的二倍以上五倍以下对…处以罚款); or the amount of a fine named
+    before (处以罚款的，罚款数额为两万元以下). None when the amount is no sanction; one followed by 罚款的 is a
+    threshold (处二千元以上罚款的决定).
     """
-    after = _WORD_AFTER.match(text, match.end()) or _CAPPED.match(text, match.end())
-    if after and after.re is _CAPPED:
+    after = _WORD_AFTER.match(text, match.end()) or _CAPPED.match(text, match.end()) or _FLOORED.match(
+        text, match.end())
+    if after and after.re is not _WORD_AFTER:
         return "罚款", match.start(), after.end(), True
     if after:
         return None if after["noun"] else (after["word"], match.start(), after.end("word"), True)
-    stated = re.search("[元倍%％‰]|分之", match[0])
+    stated = re.search("[元倍%％‰]|分之", match[0])  # not 日: 罚款 before days is no amount
     if stated and text.startswith("罚款", match.start() - 2) and not text.startswith("的", match.end()):
         return "罚款", match.start() - 2, match.end(), False
     later = _FINE_NEXT.match(text, match.end()) or (_MULTIPLE.search(match[0]) and _FINE_LATER.match(text, match.end()))
-    return ("罚款", match.start(), later.end(), False) if later else None
+    if later:
+        return "罚款", match.start(), later.end(), False
+    if stated and not text.startswith("的", match.end()) and _AMOUNT_SET.search(text, 0, match.start()):
+        return "罚款", match.start(), match.end(), False
+    return None
 
 
 def _read(
@@ -272,10 +307,13 @@ def _read(
         warn(f"the upper end has no unit: read as {unit}")
     if low[2] or high[2]:
         warn("an amount written in financial numerals (大写): read by cn2an, check it")
+    if match["bare"]:
+        warn("以上 written as 上 (a typo?): read as a range, check it")
     if None not in (low[0], high[0]) and low[0] > high[0]:
         warn("the ends of this range are reversed (min > max): not read")
         return None
-    own_clause = len(prefix) - len(re.split("罚款|或", prefix)[-1])
+    leading = prefix.removesuffix("罚款")  # 每平方米罚款一百元: the words before a leading 罚款 are its own
+    own_clause = len(leading) - len(re.split("罚款|或", leading)[-1])
     rate = _RATE.search(prefix, own_clause)
     if rate:
         at = match.start() - len(prefix) + rate.start()
@@ -304,7 +342,7 @@ def _ends(match: re.Match[str]) -> tuple[_End, _End]:
 
 
 def _end(written: str) -> _End:
-    written = written.removeprefix("人民币")
+    written = written.removeprefix("人民币").removesuffix("人民币")
     financial = any(character in _FINANCIAL for character in written)
     if written in ("等额", "等值"):
         return 1, "倍", False

@@ -15,7 +15,7 @@ from pipeline.gold import load_annotations, load_splits, split
 from pipeline.models import PenaltyFindings
 from pipeline.penalties import find_penalties
 
-TRAIN_F1_FLOOR = 0.994  # 2,718 of the train gold's 2,741 ranges read, 7 read that it does not hold
+TRAIN_F1_FLOOR = 0.999  # 2,740 of the train gold's 2,741 ranges read, 1 read that it does not hold
 DEV_F1_FLOOR = 0.97
 
 
@@ -351,6 +351,20 @@ def test_typos_in_the_unit_are_not_read_but_warned_about() -> None:
     assert [w.quote for w in read(text).warnings] == ["五万无"]
 
 
+def test_typed_letters_and_a_dropped_character_are_read_and_warned_about() -> None:
+    # 长江三峡工程建设移民条例 第五十六条: a Latin l for the digit 1
+    text = "由县级以上地方人民政府移民管理机构责令退赔，没收违法所得，可以并处违法所得l倍以上3倍以下的罚款。"
+    found = read(text)
+    assert ranges(text) == [("fine_multiple", 1, 3)]
+    assert found.ranges[0].quote == "违法所得l倍以上3倍以下的罚款"
+    assert [w.message.split(" (")[0] for w in found.warnings] == ["a Latin letter typed for the digit 1"]
+    assert ranges("第l条规定的罚款数额，按照国家规定执行。") == []  # a letter outside an amount is left alone
+    # 河南省建设项目环境保护条例 第三十一条: 以上 lost its 以
+    text = "建设项目擅自投入试生产的，由审批机关责令停止试生产，处五万元上十万元以下的罚款。"
+    assert ranges(text) == [("fine", 50000, 100000)]
+    assert [w.quote for w in read(text).warnings] == ["五万元上十万元以下的罚款"]
+
+
 def test_a_missing_unit_is_warned_about() -> None:
     # 郑州市大气污染防治条例 第六十条: no unit at all, not read
     text = "违反本条例第四十二条第一项、第二项、第五项规定的，责令限期改正，处五千以上二万以下罚款；"
@@ -419,25 +433,64 @@ def test_a_cap_written_without_but_is_flagged_and_the_multiple_kept() -> None:
     assert [w.message.split(" (")[0] for w in found.warnings] == ["a cap on this range"]
 
 
+def test_a_floor_on_a_multiple_is_warned_about_and_the_multiple_kept() -> None:
+    # 重庆市禁毒条例 第五十条第一款, 票据管理实施办法 第三十一条
+    text = "由公安机关没收转让的易制毒化学品，处转让的易制毒化学品货值十倍以上二十倍以下且不低于一万元的罚款；"
+    assert ranges(text) == [("fine_multiple", 10, 20)]
+    assert [w.message.split(" (")[0] for w in read(text).warnings] == ["a floor on this range"]
+    text = "不以骗取财物为目的的，由中国人民银行处以票面金额5%但不低于1000元的罚款；"
+    assert ranges(text) == [("fine_multiple", 0.05, 0.05)]
+
+
+def test_an_amount_set_for_a_fine_another_sentence_names() -> None:
+    # 北京市实施《矿山安全法》办法 第四条第三款; 水土保持法实施条例 第二十八、二十九条; 政府采购法实施条例 第六十六条
+    text = ("矿山企业拒绝矿山安全监督人员现场检查的，由市和区矿山安全主管部门按照《矿山安全法》第四十条的规定处理。"
+            "处以罚款的，罚款数额为两万元以下。")
+    assert ranges(text) == [("fine", None, 20000)]
+    between = "依照《水土保持法》第三十四条的规定处以罚款的，罚款幅度为500元以上、5000元以下。"
+    assert ranges(between) == [("fine", 500, 5000)]
+    per_area = "依照《水土保持法》第三十五条的规定处以罚款的，罚款幅度为造成的水土流失面积每平方米2元至5元。"
+    assert ranges(per_area) == [("fine", 2, 5)]
+    assert [w.message.split(" (")[0] for w in read(per_area).warnings] == ["a rate per unit"]
+    assert ranges("政府采购法第七十二条规定的罚款，数额为5万元以上25万元以下。") == [("fine", 50000, 250000)]
+    assert ranges("罚款数额为五万元以上的，当事人可以要求听证。") == []  # a threshold of procedure
+
+
+def test_a_fine_or_a_share_of_turnover_and_an_amount_in_renminbi() -> None:
+    # 个人信息保护法 第六十六条第二款: the bare 一 of 上一年度 stands between the two alternatives
+    text = "由省级以上履行个人信息保护职责的部门责令改正，并处五千万元以下或者上一年度营业额百分之五以下罚款；"
+    assert ranges(text) == [("fine", None, 50000000), ("fine_multiple", None, 0.05)]
+    # 涉外海洋科学研究管理规定 第十三条第一款
+    assert ranges("可以没收违法活动器具，可以单处或者并处5万元人民币以下的罚款。") == [("fine", None, 50000)]
+
+
+def test_a_fine_per_person_written_before_its_amount_has_an_open_upper_end() -> None:
+    # 上海市安全生产条例 第六十四条
+    text = "并可以依法处以罚款，罚款额按未配备安全生产管理人员人数计，每少配备一人罚款五千元。"
+    assert ranges(text) == [("fine", 5000, None)]
+    # 威海市停车管理和服务条例 第四十三条
+    assert ranges("拒不改正的，按照违规车辆每辆一百元的标准罚款。") == [("fine", 100, None)]
+
+
 def test_an_amount_beyond_a_bodys_limit_is_a_threshold_not_a_range() -> None:
     # 防治陆源污染物污染损害海洋环境管理条例第三十一条: fines above a county's limit go up for approval
     text = "县级人民政府环境保护行政主管部门可处以一万元以下的罚款，超过一万元的罚款，报上级环境保护行政主管部门批准。"
     assert ranges(text) == [("fine", None, 10000)]
 
 
-def test_the_train_gold_ranges_are_read_and_only_per_unit_rates_and_caps_are_flagged() -> None:
-    """Two notes are meant for the reviewer, not failures to read: a rate per unit with no cap (每平方米五百元以上一千元
-    以下: read as the rate's range, which applies per square metre) and a cap on a multiple (造价百分之五最高不超过
-    十万元: the multiple is the record, the cap is left to the reader).
+def test_the_train_gold_ranges_are_read_and_only_notes_for_the_reviewer_are_flagged() -> None:
+    """The notes are meant for the reviewer, not failures to read: a rate per unit (每平方米五百元以上一千元以下: read
+    as the rate's range, which applies per square metre), a cap or a floor on a multiple (造价百分之五最高不超过十万元;
+    货值十倍以上二十倍以下且不低于一万元: the multiple is the record, the bound is left to the reader), and two kinds of
+    typo read as their writer meant (违法所得l倍以上3倍以下; 五万元上十万元以下).
 
-    The parser read every range of the first 159 train statutes as annotated; of the 368 labelled since, it does
-    not yet read an amount set for a sanction another law gives (处以罚款的，罚款数额为两万元以下;
-    罚款幅度为500元以上、5000元以下), an amount followed by 人民币, a fine before 或者 a share of turnover
-    (五千万元以下或者上一年度营业额百分之五以下), and two typos (年优待金标准l至3倍, 五万元上十万元以下):
-    23 ranges of 2,741 (README, issue 4)."""
+    Of the train gold's 2,741 ranges the parser reads 2,740. Not read: one item of 北京市水利工程保护管理条例 第二十二条
+    whose fine runs from 100 元 to 本人6个月收入, no amount at all; read beyond the gold: 易制毒化学品管理条例
+    第三十八条's 货值的20倍不足1万元的，按1万元罚款, which the guidelines make a fixed fine under its condition."""
     units = split(load_annotations(REPO / "annotations" / "gold"), load_splits())["train"]
     notes = {warning.message.split(" (")[0] for unit in units for warning in find_penalties(unit.text).warnings}
-    assert notes <= {"a rate per unit", "a cap on this range"}
+    assert notes <= {"a rate per unit", "a cap on this range", "a floor on this range",
+                     "a Latin letter typed for the digit 1", "以上 written as 上"}
     predicted = [replace(u, penalties=tuple(r.penalty for r in find_penalties(u.text).ranges)) for u in units]
     scores = evaluate(units, predicted).penalties
     assert scores.f1 is not None and scores.f1 >= TRAIN_F1_FLOOR, scores

@@ -2,8 +2,9 @@
 
 In one process, over the same statute files: jieba's plain tokenisation of every file's text (the floor that any
 pipeline using jieba pays), `powers segment` writing every 款, `powers propose` from a cold cache with every core,
-and a re-run after one statute was amended (warm cache). Prints times, ratios to the jieba pass, units/s and peak
-memory of the whole process tree.
+and a re-run after one statute was amended (warm cache). Prints times, ratios to the jieba pass, units/s and the
+peak memory of the whole process tree, for each step and for the run: this process holds the corpus's text and
+what the jieba pass and `powers segment` left in its heap, which a `powers propose` command does not carry.
 
     python eval/bench_batch.py [CORPUS] [--jobs N] [--model NAME]   # CORPUS defaults to ../shared/corpus/lawrefbook
 """
@@ -38,13 +39,23 @@ class TreeMemory(threading.Thread):
 
     def __init__(self) -> None:
         super().__init__(daemon=True)
-        self.peak = 0
+        self.peak = self.step_peak = 0
         self.running = True
 
     def run(self) -> None:
         while self.running:
-            self.peak = max(self.peak, sum(_rss(pid) for pid in _tree(os.getpid())))
+            resident = tree_rss()
+            self.peak, self.step_peak = max(self.peak, resident), max(self.step_peak, resident)
             time.sleep(0.2)
+
+    def end_step(self) -> int:
+        """The peak since the last step ended."""
+        peak, self.step_peak = self.step_peak, 0
+        return peak
+
+
+def tree_rss() -> int:
+    return sum(_rss(pid) for pid in _tree(os.getpid()))
 
 
 def _tree(root: int) -> list[int]:
@@ -73,11 +84,18 @@ def _rss(pid: int) -> int:
     return 0
 
 
-def timed(label: str, action) -> float:
+def timed(label: str, action, memory: TreeMemory) -> float:
+    """Run one step; print its time, the peak memory of the tree during it, and how much of that the step added to
+    what the tree held when it began (this process's heap: the corpus's text, what earlier steps left)."""
+    memory.end_step()
+    before = tree_rss()
     started = time.perf_counter()
     action()
     seconds = time.perf_counter() - started
-    print(f"{label:<44} {seconds:8.1f} s", flush=True)
+    time.sleep(0.3)  # one more sample of the step's last moments
+    peak = max(memory.end_step(), before)
+    print(f"{label:<48} {seconds:8.1f} s   peak RSS {peak / 2**20:6,.0f} MB "
+          f"(+{(peak - before) / 2**20:,.0f} MB over {before / 2**20:,.0f} MB at its start)", flush=True)
     return seconds
 
 
@@ -105,27 +123,37 @@ def main_bench() -> None:
         machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
         print(f"{len(files)} statute files, {characters:,} characters; {args.jobs} worker(s); model {args.model}; "
               f"{machine}")
-        floor = timed("jieba.lcut over every file's text", lambda: [jieba.lcut(text) for text in texts])
+        floor = timed("jieba.lcut over every file's text", lambda: tokenise(texts), memory)
         units_file = Path(scratch) / "units.jsonl"
-        segment = timed("powers segment (writing every 款)", lambda: run("segment", str(corpus), "-o", str(units_file)))
+        segment = timed("powers segment (writing every 款)", lambda: run("segment", str(corpus), "-o", str(units_file)),
+                        memory)
         with open(units_file, encoding="utf-8") as handle:
             units = sum(1 for _ in handle)
         output = Path(scratch) / "list"
         jobs = ("--jobs", str(args.jobs), "--model", args.model)
-        full = timed("powers propose, cold cache", lambda: run("propose", str(corpus), "-o", str(output), *jobs))
+        full = timed("powers propose, cold cache", lambda: run("propose", str(corpus), "-o", str(output), *jobs),
+                     memory)
         with open(output / "entries.jsonl", encoding="utf-8") as handle:
             entries = sum(1 for _ in handle)
         amend(files, AMENDED[0])
         again = timed("re-run, one statute amended (three formats)", lambda: run("propose", str(corpus), "-o",
-                                                                                str(output), *jobs))
+                                                                                str(output), *jobs), memory)
         amend(files, AMENDED[1])
         jsonl = timed("re-run, one statute amended (--formats jsonl)", lambda: run(
-            "propose", str(corpus), "-o", str(output), *jobs, "--formats", "jsonl"))
+            "propose", str(corpus), "-o", str(output), *jobs, "--formats", "jsonl"), memory)
     memory.running = False
     print(f"\n{units:,} 款 → {entries:,} entries; full pipeline {units / full:,.0f} 款/s")
     print(f"ratios to the jieba pass: segment {segment / floor:.2f}x, full pipeline {full / floor:.2f}x")
     print(f"amendment re-run: {again:.1f} s writing JSONL, CSV and XLSX; {jsonl:.1f} s writing JSONL only")
-    print(f"peak RSS of the process tree (this process and its workers together): {memory.peak / 2**20:,.0f} MB")
+    print(f"peak RSS of the process tree (this process and its workers together) over the whole run: "
+          f"{memory.peak / 2**20:,.0f} MB")
+
+
+def tokenise(texts: list[str]) -> None:
+    """The floor: every text cut into words, each list dropped once made (keeping the corpus's ~10 million words
+    would measure this benchmark's memory, not the pipeline's)."""
+    for text in texts:
+        jieba.lcut(text)
 
 
 def amend(files: list[Path], name: str) -> None:

@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import difflib
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
@@ -46,6 +48,12 @@ SENTENCE_MATCH = 0.5
 SENTENCE = re.compile(r"[^。；]+[。；]?")
 POSITION = 0.02
 """Weight of the relative-position prior: enough to break ties, too little to override text."""
+GAP_MATCH = 0.15
+"""The least Dice at which two articles left over between the same two anchors (articles matched in order on both
+sides) are one article rewritten: their place in the text is the evidence the lower similarity lacks."""
+GAP_SIZE = 2
+"""At most this many articles left over on each side of a gap: in a wider one, place no longer says which is which
+(of the hand-checked pairs' gap pairs, 8 of 8 were right in gaps of one or two, 7 of 18 wrong in wider ones)."""
 SPACE = re.compile(r"\s+")
 
 
@@ -116,6 +124,7 @@ def align_articles(old: Sequence[Article], new: Sequence[Article]) -> list[Artic
     flowed = (drawn >= PART * sizes_new[None, :]) | (sent >= PART * sizes_old[:, None])
     moved = (unmatched | (dice >= MATCH)) & large & flowed
     edges |= {(int(i), int(j)) for i, j in zip(*np.nonzero(moved), strict=True)}
+    edges |= _gap_pairs(dice, edges, _in_order(edges, match), large)
     old_degree = Counter(i for i, _ in edges)
     new_degree = Counter(j for _, j in edges)
     pairs: list[tuple[int | None, int | None, Relation, float]] = []
@@ -139,6 +148,46 @@ def align_articles(old: Sequence[Article], new: Sequence[Article]) -> list[Artic
         )
         for i, j, relation, similarity in pairs
     ]
+
+
+def _in_order(edges: set[tuple[int, int]], match: dict[int, int]) -> list[tuple[int, int]]:
+    """The longest chain of one-to-one matches in the same order in both versions: the anchors a revision kept in
+    place (a moved article is not one)."""
+    old_degree, new_degree = Counter(i for i, _ in edges), Counter(j for _, j in edges)
+    pairs = sorted((i, j) for i, j in match.items() if old_degree[i] == new_degree[j] == 1)
+    tails: list[int] = []  # tails[k]: the least new index that ends a chain of k + 1 pairs
+    ends: list[int] = []  # ends[k]: which pair that is
+    before: list[int | None] = []  # the pair ahead of each pair in its chain
+    for index, (_, j) in enumerate(pairs):
+        length = bisect_left(tails, j)
+        tails[length:length + 1], ends[length:length + 1] = [j], [index]
+        before.append(ends[length - 1] if length else None)
+    chain, at = [], ends[-1] if ends else None
+    while at is not None:
+        chain.append(pairs[at])
+        at = before[at]
+    return chain[::-1]
+
+
+def _gap_pairs(dice: np.ndarray, edges: set[tuple[int, int]], anchors: list[tuple[int, int]],
+               large: np.ndarray) -> set[tuple[int, int]]:
+    """Articles linked to nothing that lie between the same two anchors in both versions, at most GAP_SIZE on each
+    side, paired by one assignment within each gap where their Dice reaches GAP_MATCH (a provision rewritten in
+    place: 职业教育法 1996 → 2022, 第十二条 → 第十四条 at 0.28)."""
+    linked_old, linked_new = {i for i, _ in edges}, {j for _, j in edges}
+    bounds = [(-1, -1), *anchors, dice.shape]
+    found = set()
+    for (first_old, first_new), (last_old, last_new) in pairwise(bounds):
+        rows = [i for i in range(first_old + 1, last_old) if i not in linked_old]
+        columns = [j for j in range(first_new + 1, last_new) if j not in linked_new]
+        if not rows or not columns or max(len(rows), len(columns)) > GAP_SIZE:
+            continue
+        within = dice[np.ix_(rows, columns)]
+        for row, column in zip(*linear_sum_assignment(-within), strict=True):
+            i, j = rows[row], columns[column]
+            if within[row, column] >= GAP_MATCH and large[i, j]:
+                found.add((i, j))
+    return found
 
 
 def diff(old_text: str, new_text: str) -> list[tuple[str, str]]:

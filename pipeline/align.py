@@ -10,7 +10,9 @@ article already took is a piece of it; an old article most of whose bigrams sit 
 can change an article too much for either test and still move its sentences: so an article left over is also linked
 to each article of the other version that at least PART of its text (or of that article's) moved to or from,
 sentence matched to sentence; two articles both matched elsewhere are linked so only when they are also as alike
-as a match (a sentence moved out of one article into the continuation of another). The links decide the relation
+as a match (a sentence moved out of one article into the continuation of another). Last, place: where the articles
+kept in order on both sides leave a gap of one or two articles linked to nothing on each side, those are paired at a
+lower similarity (a provision rewritten where it stood). The links decide the relation
 as a reviewer names it: an old article linked to several new ones was split (every piece), a new article linked to
 several old ones merged them, one to one is the same article or a modified one. The rest was added or deleted.
 """

@@ -9,10 +9,12 @@ import pytest
 from conftest import statute
 from openpyxl import load_workbook
 
+from pipeline.acts import entry_name
 from pipeline.cli import main
 from pipeline.export import COLUMNS, write_entries
 from pipeline.merge import BASIS_CHANGED, NOT_PROPOSED, UNTOUCHED
 from pipeline.models import Entry
+from pipeline.segment import read_statute
 
 FOOD_SAFETY = "行政法/食品安全法(2021-04-29).md"
 ARTICLE_123 = "《中华人民共和国食品安全法》第一百二十三条第一款"
@@ -50,6 +52,18 @@ def test_a_penalty_over_listed_violations_is_one_entry_per_item(proposed):
     assert "吊销许可证件" in first.measures
     assert "（一）用非食品原料生产食品" in first.quote
     assert [tier.name for tier in first.tiers if tier.kind == "fine"] == ["从轻", "一般", "从重"]
+
+
+def test_an_entry_is_named_after_the_act_not_the_occasion_or_the_law_it_follows():
+    units = {unit.citation: unit.text for unit in read_statute(statute(FOOD_SAFETY)).provisions}
+    law = "《中华人民共和国食品安全法》"
+    # 第十九条 opens with when the act happens (…发现需要进行食品安全风险评估的，); the act follows the body's 应当
+    assert entry_name(units[law + "第十九条"], "其他行政权力") == "向国务院卫生行政部门提出食品安全风险评估的建议"
+    # the licensing body first follows 《行政许可法》 (its first licence wording, in the title), then decides
+    assert entry_name(units[law + "第三十五条第二款"], "行政许可") == "准予许可"
+    # an occasion that holds the act itself (…进行监督检查时) stays the name when nothing better follows
+    inspecting = "市场监督管理部门进行监督检查时，被检查单位应当予以配合。"
+    assert entry_name(inspecting, "行政检查") == "市场监督管理部门进行监督检查"
 
 
 def test_the_detention_goes_to_the_police_not_to_the_food_authority(proposed):

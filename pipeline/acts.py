@@ -76,7 +76,7 @@ def _act(text: str, category: str) -> str | None:
     for start, end, wording in clauses:
         if not _occasion(text[start:end]):
             return _from_verb(text, start, end, wording)
-        if doing := DOING.search(text[start:end].rstrip()):
+        if doing := DOING.search(text[start:end]):
             return _from_verb(text, start, start + doing.start(), wording)
     return _from_verb(text, *clauses[0]) if clauses else None
 

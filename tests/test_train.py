@@ -89,3 +89,31 @@ def test_reviewed_gold_joins_training_but_never_from_dev_or_test_and_eval_compar
                      "--models", str(models)]) == 0
         scores.append(capsys.readouterr().out)
     assert scores[0] != scores[1]
+
+
+def test_the_encoder_pretrains_fine_tunes_and_scores_long_units_on_every_window(tmp_path: Path) -> None:
+    """The transformer's training path at toy size: MLM pretraining on statute text, fine-tuning on gold units, and a
+    unit longer than the window scored on all of it. On a GPU the same calls run in bf16 (pipeline.transformer)."""
+    from pipeline.transformer import TransformerClassifier, finetune, pretrain
+
+    gold = split(load_annotations(REPO / "annotations" / "gold"), load_splits())["train"][:64]
+    settings = {"vocab_size": 800, "hidden_size": 32, "num_hidden_layers": 1, "num_attention_heads": 2,
+                "intermediate_size": 64, "max_length": 32, "stride": 16}
+    training = {"steps": 4, "checkpoint_every": 2, "batch_size": 4, "learning_rate": 1e-3, "warmup": 1,
+                "mask_probability": 0.15}
+    record = pretrain([unit.text for unit in gold], settings, training, tmp_path / "pretrained", seed=13)
+    assert record["blocks"] > 4 and record["resumed_at"] == 0
+    assert json.loads((tmp_path / "pretrained" / "progress.json").read_text(encoding="utf-8")) == {"steps": 4}
+
+    finetuning = {"epochs": 1, "batch_size": 8, "learning_rate": 1e-3, "max_positive_weight": 8.0}
+    result = finetune(tmp_path / "pretrained", labelled_dataset(gold, weight=3.0), settings, finetuning,
+                      tmp_path / "transformer", seed=13)
+    assert result == {"units": 64, "steps": 8, "seconds": result["seconds"]}
+
+    classifier = TransformerClassifier(tmp_path / "transformer")
+    long_unit = "".join(unit.text for unit in gold[:6])
+    assert len(long_unit) > 3 * settings["max_length"]
+    windows, owners = classifier.windows([long_unit])
+    assert set(owners) == {0} and len(owners) > 3 and windows["input_ids"].shape[1] == settings["max_length"]
+    scores = classifier.scores([long_unit, "", gold[0].text])
+    assert all(set(row) == set(CATEGORIES) and all(0.0 <= value <= 1.0 for value in row.values()) for row in scores)

@@ -43,6 +43,10 @@ _STATED = re.compile(rf"[元日]|{_MULTIPLE.pattern}")
 _TRIGGER = re.compile(r"(?<![被加])处(?:以)?(?![理置于方长]|分(?!包)|罚(?!款))|按照?|依照|给予")
 _PASSIVE = re.compile(r"被(?:处|罚)")
 _EXCEEDING = re.compile(r"(?<!不)(?<!不得)超过$")
+_COMPETENCE = re.compile(r"\s*[^，；。：的\s]+(?:部门|机关|政府|机构|局|委员会)(?:可以|可)处以?$")
+"""A 款 that opens with a body and what it may fine (县级…部门可处以一万元以下的罚款，超过一万元的…报上级…批准): the
+limit of that body's power to decide, not a range that a violation carries (the gold records none)."""
+_COMPETENCE_NOTE = "a body's limit on the fines it may decide, not a range a violation carries: not recorded"
 _RATE = re.compile(r"每|按日")
 _RATE_WARNING = "a rate per unit (每… / 按日…): the range is read, but it applies per unit"
 _RATE_CAP = re.compile(rf"[，,](?:但|且)?(?:罚款)?(?:最高|总额|累计)(?:不得|不)超过(?P<cap>{_END})(?=[；;。，,\n]|$)")
@@ -185,6 +189,9 @@ def _ranges(text: str) -> tuple[list[FoundPenalty], list[PenaltyWarning], list[t
         for one, start, end in spans:
             covered.append((start, end))
             prefix = _prefix(text, clause, one.start()) if adjacent else text[clause : one.start()]
+            if clause == 0 and prefix is not None and _COMPETENCE.fullmatch(prefix):
+                warnings.append(PenaltyWarning(_COMPETENCE_NOTE, text[start:end], start, end))
+                continue
             if prefix is None or _PASSIVE.search(prefix) or _EXCEEDING.search(text, 0, one.start()):
                 # 被处…罚款 / 五百元以下的罚款可以由…决定 / 超过一万元的罚款，报上级…批准: mentioned, not set here
                 continue

@@ -472,10 +472,19 @@ def test_a_fine_per_person_written_before_its_amount_has_an_open_upper_end() -> 
     assert ranges("拒不改正的，按照违规车辆每辆一百元的标准罚款。") == [("fine", 100, None)]
 
 
-def test_an_amount_beyond_a_bodys_limit_is_a_threshold_not_a_range() -> None:
-    # 防治陆源污染物污染损害海洋环境管理条例第三十一条: fines above a county's limit go up for approval
+def test_a_bodys_limit_on_the_fines_it_may_decide_is_a_note_not_a_range() -> None:
+    """防治陆源污染物污染损害海洋环境管理条例第三十一条 shares the power to fine among levels: a county decides
+    up to 一万元 and sends a larger fine up for approval. Tiers over 一万元以下 would be a discretion standard for no
+    violation, so the limit is a note for the reviewer; the amount beyond it is a threshold. The same body fining a
+    violation sets a range."""
     text = "县级人民政府环境保护行政主管部门可处以一万元以下的罚款，超过一万元的罚款，报上级环境保护行政主管部门批准。"
-    assert ranges(text) == [("fine", None, 10000)]
+    found = find_penalties(text)
+    assert found.ranges == ()
+    assert [(w.quote, w.message.split(",")[0]) for w in found.warnings] == [
+        ("一万元以下的罚款", "a body's limit on the fines it may decide")]
+    assert ranges("省、自治区、直辖市人民政府环境保护行政主管部门可处以二十万元以下的罚款。") == []
+    fined = "违反本条例规定的，由县级人民政府环境保护行政主管部门处以一万元以下的罚款。"
+    assert ranges(fined) == [("fine", None, 10000)]
 
 
 def test_the_train_gold_ranges_are_read_and_only_notes_for_the_reviewer_are_flagged() -> None:

@@ -46,6 +46,8 @@ _EXCEEDING = re.compile(r"(?<!不)(?<!不得)超过$")
 _COMPETENCE = re.compile(r"\s*[^，；。：的\s]+(?:部门|机关|政府|机构|局|委员会)(?:可以|可)处以?$")
 """A 款 that opens with a body and what it may fine (县级…部门可处以一万元以下的罚款，超过一万元的…报上级…批准): the
 limit of that body's power to decide, not a range that a violation carries (the gold records none)."""
+_OPEN_TOP = re.compile(r"[至到](?P<top>[^，；。：元倍\d零〇一二两三四五六七八九十百千万][^，；。：元倍]{0,13}?)的?罚款")
+"""A range up to what is no amount (处100元至本人6个月收入的罚款): read from its lower end, open at the top."""
 _COMPETENCE_NOTE = "a body's limit on the fines it may decide, not a range a violation carries: not recorded"
 _RATE = re.compile(r"每|按日")
 _RATE_WARNING = "a rate per unit (每… / 按日…): the range is read, but it applies per unit"
@@ -200,6 +202,11 @@ def _ranges(text: str) -> tuple[list[FoundPenalty], list[PenaltyWarning], list[t
             previous = one.end()
             if found is None:
                 continue
+            top = _OPEN_TOP.match(text, one.end())
+            if top and found.penalty.min == found.penalty.max:  # 100元至本人6个月收入: no amount at the top
+                found = replace(found, penalty=replace(found.penalty, max=None))
+                message = f"the upper end is no amount ({top['top']}): left open, read it by hand"
+                warnings.append(PenaltyWarning(message, text[found.start : end], found.start, end))
             ranges.append(found)
             base = found.penalty.base if found.penalty.kind == "fine_multiple" else base
             bound = _CAPPED.match(text, one.end()) or _FLOORED.match(text, one.end())
@@ -271,6 +278,9 @@ def _context(text: str, match: re.Match[str]) -> tuple[str, int, int, bool] | No
         return "罚款", match.start(), later.end(), False
     if stated and not text.startswith("的", match.end()) and _AMOUNT_SET.search(text, 0, match.start()):
         return "罚款", match.start(), match.end(), False
+    top = _OPEN_TOP.match(text, match.end())
+    if top and stated:
+        return "罚款", match.start(), top.end(), True
     return None
 
 

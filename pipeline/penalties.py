@@ -46,9 +46,9 @@ _EXCEEDING = re.compile(r"(?<!不)(?<!不得)超过$")
 _COMPETENCE = re.compile(r"\s*[^，；。：的\s]+(?:部门|机关|政府|机构|局|委员会)(?:可以|可)处以?$")
 """A 款 that opens with a body and what it may fine (县级…部门可处以一万元以下的罚款，超过一万元的…报上级…批准): the
 limit of that body's power to decide, not a range that a violation carries (the gold records none)."""
+_COMPETENCE_NOTE = "a body's limit on the fines it may decide, not a range a violation carries: not recorded"
 _OPEN_TOP = re.compile(r"[至到](?P<top>[^，；。：元倍\d零〇一二两三四五六七八九十百千万][^，；。：元倍]{0,13}?)的?罚款")
 """A range up to what is no amount (处100元至本人6个月收入的罚款): read from its lower end, open at the top."""
-_COMPETENCE_NOTE = "a body's limit on the fines it may decide, not a range a violation carries: not recorded"
 _RATE = re.compile(r"每|按日")
 _RATE_WARNING = "a rate per unit (每… / 按日…): the range is read, but it applies per unit"
 _RATE_CAP = re.compile(rf"[，,](?:但|且)?(?:罚款)?(?:最高|总额|累计)(?:不得|不)超过(?P<cap>{_END})(?=[；;。，,\n]|$)")

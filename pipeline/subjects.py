@@ -86,7 +86,7 @@ BOUNDARY = re.compile(
 )
 CONJ = re.compile(r"以及|及其|及|或者|或|和|与|、")
 JOINING = ("及其", "及")
-CONJ_BEFORE = re.compile(r"(?:以及|及其|及|或者|或|和|与|、)$")
+CONJ_BEFORE = re.compile(rf"(?:{CONJ.pattern})$")
 PLACE_END = re.compile(r"(?:省|自治区|直辖市|自治州|市|区|县|旗|乡|镇|街道|[（(][市区县镇、]+[）)])级?$")
 PLACE_START = re.compile(r"^(?:省|自治区|直辖市|自治州|市(?!场)|区(?!域)|县|旗|乡(?!村)|镇|社区|国务院|设区的市)")
 PARTY_END = re.compile(r"(?:单位|人|者|属|企业|组织|团体|公司|职工)$")

@@ -659,7 +659,7 @@ def audit_command(args: argparse.Namespace) -> int:
     from pipeline.audit import STATUS_LABELS as AUDIT_LABELS
     from pipeline.audit import Auditor, read_basis_cells, summary
 
-    registry = _load(args.registry)
+    registry = _corpus_registry(Path(args.corpus), args.registry)
     if registry is None:
         return EXIT_NOTHING_READ
     try:
@@ -686,6 +686,17 @@ def audit_command(args: argparse.Namespace) -> int:
     print(f"powers audit: {len(rows)} citations in {len(cells)} rows of {args.list}; written to "
           f"{', '.join(str(path) for path in written)}", file=sys.stderr)
     return EXIT_OK
+
+
+def _corpus_registry(corpus: Path, path: str | None) -> Registry | None:
+    """The registry to check against: the one named, the bundled sample's for the bundled corpus, else one built
+    from the corpus (seconds), so that a list is never checked against another corpus's registry."""
+    if path or corpus.resolve() == Path(DEFAULT_CORPUS).resolve():
+        return _load(path or DEFAULT_REGISTRY)
+    if not corpus.is_dir():
+        print(f"powers audit: {corpus}: no such corpus folder", file=sys.stderr)
+        return None
+    return Registry(build_registry(corpus, []))
 
 
 def _load(path: str) -> Registry | None:
@@ -896,9 +907,11 @@ def build_parser() -> argparse.ArgumentParser:
     audit_parser.add_argument("--as-of", metavar="YYYY-MM-DD",
                               help="the date the list was made: citations are read in the versions then in force "
                                    "and reported changed when the current text differs")
-    audit_parser.add_argument("--registry", default=DEFAULT_REGISTRY, metavar="REGISTRY.jsonl")
+    audit_parser.add_argument("--registry", metavar="REGISTRY.jsonl",
+                              help="a registry saved by `powers registry build` (default: built from --corpus; "
+                                   f"{DEFAULT_REGISTRY} for the bundled sample)")
     audit_parser.add_argument("--corpus", default=DEFAULT_CORPUS, metavar="DIR",
-                              help=f"the corpus the registry's paths are in (default: {DEFAULT_CORPUS})")
+                              help=f"the corpus the citations are checked against (default: {DEFAULT_CORPUS})")
     audit_parser.set_defaults(run=audit_command)
     return parser
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -74,6 +75,39 @@ def test_cells_as_people_write_them() -> None:
     assert all(citation.row == 7 and citation.problem is None for citation in read)
     (unread,) = parse_cell("参照上级文件执行", 3)
     assert unread.problem and unread.text == "参照上级文件执行"
+
+
+def test_numbers_sharing_one_第_ranges_and_list_numbers() -> None:
+    cell = "1.【法律】《食品安全法》第十、十一条；第一百二十二条第一、二款\n2.《行政许可法》第十二条第（一）至（三）项"
+    read = parse_cell(cell, 4)
+    assert [(c.title, c.article, c.paragraph, c.item) for c in read] == [
+        ("食品安全法", 10, None, None), ("食品安全法", 11, None, None),
+        ("食品安全法", 122, 1, None), ("食品安全法", 122, 2, None),
+        ("行政许可法", 12, None, 1), ("行政许可法", 12, None, 2), ("行政许可法", 12, None, 3)]
+    spanned = parse_cell("《道路运输条例》第六十三条至第六十五条、第70-71条", 1)
+    assert [c.article for c in spanned] == [63, 64, 65, 70, 71] and all(c.problem is None for c in spanned)
+
+
+def test_traditional_script_spaces_and_reversed_ranges() -> None:
+    (read,) = parse_cell("《中華人民共和國食品安全法》 第 一百二十二 條 第一款", 1)
+    assert (read.title, read.article, read.paragraph, read.problem) == ("中华人民共和国食品安全法", 122, 1, None)
+    reversed_range = parse_cell("《食品安全法》第十三条至第十条", 2)
+    assert [c.article for c in reversed_range] == [13, None, 10]
+    assert reversed_range[1].problem == "无法识别的范围：第十三条至第十条"
+
+
+def test_a_corpus_named_without_a_registry_is_checked_against_its_own(tmp_path: Path) -> None:
+    """The bundled statutes copied elsewhere: the registry is built from that folder, not taken from the sample."""
+    corpus = tmp_path / "lawrefbook"
+    shutil.copytree(CORPUS, corpus)
+    listing = tmp_path / "list.csv"
+    listing.write_text("序号,设定依据\n1,《食品安全法》第一百二十二条第一、二款\n", encoding="utf-8")
+    output = tmp_path / "audit.csv"
+    assert main(["audit", str(listing), "-o", str(output), "--corpus", str(corpus)]) == 0
+    with output.open(encoding="utf-8-sig") as handle:
+        rows = [(row["citation"], row["status"]) for row in csv.DictReader(handle)]
+    assert rows == [("《食品安全法》第一百二十二条第一款", "ok"), ("第二款", "ok")]
+    assert main(["audit", str(listing), "-o", str(output), "--corpus", str(tmp_path / "absent")]) == 1
 
 
 def test_a_list_without_the_basis_column_is_an_error_naming_the_file(tmp_path: Path,

@@ -44,7 +44,7 @@ CLAUSE_BREAK = re.compile(
 )
 # Words that contain a character the boundary words below would cut at (经办机构, 所在地, 受灾地区 …).
 PROTECTED = re.compile(
-    r"土地利用|相当于|捕获|具体|无规定|经办|经营|经济|受灾|行政行为|许可证|从事|不动产|应急|自治|自然|有关|对外|见义勇为|"
+    r"土地利用|相当于|捕获|具体|无规定|经办|经营|经济|经常|受灾|行政行为|许可证|从事|不动产|应急|自治|自然|有关|对外|见义勇为|"
     r"本(?:法|条例|规定|办法)(?=第[^，。；]{1,20}条[^，。；]{0,12}规定的)"
 )
 # Words that open the phrase a name stands in: the name starts after the last of them before its head.
@@ -72,16 +72,16 @@ VERBS = (
     "利用", "完成", "联合", "组建", "健全", "变更", "提高", "实现", "用于", "聘请", "包括", "促进", "进入", "更换",
     "查获", "拒不", "列席", "超出", "开展", "调整", "研究", "约谈", "采取", "起草", "吸收", "整合", "协调", "采纳",
     "记录", "禁止", "参与", "扭送", "派驻", "知会", "接入", "扶持", "兴办", "悬挂", "商请", "转交", "交回", "交验",
-    "(?<!负)有(?!关|权|[^，。；的]{0,4}权的)", "商同(?!级)",
+    "(?<!负)有(?!关|权|[^，。；的]{0,4}权(?:限)?的)", "商同(?!级)",
 )
 # fmt: on
 # Verbs that open a relative clause naming a body: 组织实施该项统计调查的调查机构, 受理申请的…部门.
-RELATIVE_OPENERS = re.compile(r"组织|受理|审核|确定|指定|委托|授权|申请|实施|行使")
+RELATIVE_OPENERS = re.compile(r"组织|受理|审核|审查|审批|批准|核准|接受|颁发|核发|确定|指定|委托|授权|申请|实施|行使")
 DUTY = re.compile(r"负责[^，。；、的]*的")
 # Verbs that name a body when they stand right before a generic head: 审查机关, 发证机关, 批准机关.
 NAMING_VERBS = re.compile(r"审查|审核|审批|批准|登记|执法|决定|发证|处理|查处|确定|指定|授权|委托|协调|执行")
 BOUNDARY = re.compile(
-    r"(?:" + _alternatives(*VERBS) + r")(?!的|地的)|(?:" + _alternatives(*PREPOSITIONS) + r")(?!的)"
+    r"(?:" + _alternatives(*VERBS) + r")(?!的|地的|方)|(?:" + _alternatives(*PREPOSITIONS) + r")(?!的)"
     r"|(?<!设区)(?<!地)(?<!权)的(?=设区的市|县级|省级|市级|国务院)|以(?![上下及])"
 )
 CONJ = re.compile(r"以及|及其|及|或者|或|和|与|、")
@@ -149,7 +149,8 @@ def _name_start(text: str, masked: str, head: re.Match[str]) -> int:
     bare = segments[-1][0] == segments[-1][1] and generic
     for seg_start, seg_end, conj in reversed(segments[:-1]):
         left, right = text[seg_start:seg_end], text[name_start : head.start()]
-        if not (conj in JOINING or bare or (conj != "以及" and _shares_head(left, right))):
+        inside_clause = bool(left) and "的" in right and not HEAD.search(left)  # 批准该规划大纲、规划的有关人民政府
+        if not (conj in JOINING or bare or (conj != "以及" and (_shares_head(left, right) or inside_clause))):
             break
         name_start = seg_start
         bare = False

@@ -275,7 +275,7 @@ def _score(text: str, start: int, end: int, lead: float, earlier: list[_Role]) -
         "处分" in after or VIOLATOR.match(after) or ASSISTS.match(after) or OFFICER.match(text, end)
         or _fragment(text, start, end)
     )
-    if only_mentioned:
+    if only_mentioned or (after.startswith("是") and "的" in text[start:end]):  # …办理婚姻登记的机关是…: a description
         return NONE
     if PARTNER.search(before):
         return NONE if GENERIC_PARTNER.search(text[start:end]) else lead
@@ -301,8 +301,6 @@ def _score(text: str, start: int, end: int, lead: float, earlier: list[_Role]) -
     if ACCESS.search(before):
         return WEAK
     if SUBJECT_START.match(before):
-        if after.startswith("是") and "的" in text[start:end]:
-            return NONE
         return WEAK if condition else AGENT
     return WEAK
 

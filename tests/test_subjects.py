@@ -176,6 +176,8 @@ def names(text: str) -> list[str]:
             "(二)未按照规定向煤炭工业主管部门报送有关图纸资料的。",
             ["原审查办矿条件的煤炭工业主管部门"],
         ),
+        # …的机关是 describes the body the sentence then names.
+        ("办理收养登记的机关是县级人民政府民政部门。", ["县级人民政府民政部门"]),
         # A body that holds a power (有管理权限的) is named with it.
         (
             "中医药人员在医疗活动中造成医疗事故的，由有管理权限的部门和单位按照规定予以处理；构成犯罪的，依法追究刑事责任。",

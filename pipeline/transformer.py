@@ -128,7 +128,7 @@ def pretrain(
     for step in range(done + 1, training["steps"] + 1):
         batch = collate([{"input_ids": ids} for ids in random.sample(examples, training["batch_size"])])
         with mixed_precision(device):
-            loss = model(**{key: value.to(device) for key, value in batch.items()}).loss
+            loss = model(**batch.to(device)).loss
         optimise(loss, model, optimizer, schedule)
         losses.append(loss.item())
         if step % 50 == 0:
@@ -240,7 +240,7 @@ def finetune(
             rows = order[start : start + training["batch_size"]]
             batch = tokenizer.pad({"input_ids": [input_ids[row] for row in rows]}, return_tensors="pt")
             with mixed_precision(device):
-                logits = model(**{key: value.to(device) for key, value in batch.items()}).logits
+                logits = model(**batch.to(device)).logits
             loss = loss_of(logits.float(), labels[rows].to(device)).mean(dim=1)
             weight = weights[rows].to(device)
             loss = (loss * weight).sum() / weight.sum()

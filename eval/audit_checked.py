@@ -2,7 +2,7 @@
 
     python eval/audit_checked.py [CORPUS]
 
-For each hand-checked pair in `tests/data/alignments/` whose new version is the statute's current one, every article
+For each hand-checked pair in `annotations/alignments/` whose new version is the statute's current one, every article
 of the old version is cited twice, as a list made before the amendment would cite it: once naming the old version's
 year (《反洗钱法》（2006年）第十条) and once without a year, audited as of the old version's date; every article of the
 new version is cited once more without a year. What the editors linked decides what is right, independently of the
@@ -29,7 +29,7 @@ from pipeline.cli import main
 from pipeline.lines import to_chinese, to_number
 from pipeline.registry import Registry, build_registry
 
-CHECKED = Path(__file__).resolve().parents[1] / "tests" / "data" / "alignments"
+CHECKED = Path(__file__).resolve().parents[1] / "annotations" / "alignments"
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "lawrefbook"
 SUGGESTED = re.compile(r"第([零〇一二三四五六七八九十百千两]+)条")
 

@@ -1,4 +1,4 @@
-"""Train the shipped models from `models/config.toml`: `powers train pretrain|linear|transformer|ensemble`.
+"""Train the shipped models from `models/config.toml`: `powers train NAME`, NAME one of TRAINERS.
 
 Every model learns from the train split only, picks its threshold (and the ensemble its weights) on the
 dev split, and is scored on dev and test; the scores, the data it saw and its size go into `meta.json`
@@ -17,6 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from pipeline.alignments import train_aligner
 from pipeline.classify import COSTLY, MODELS, Classifier, EnsembleScorer, Scorer, load_scorer
 from pipeline.dataset import corpus_units, labelled_dataset, statute_name
 from pipeline.evaluate import Evaluation, evaluate
@@ -34,7 +35,7 @@ def load_config(path: Path = MODELS / "config.toml", models: Path | None = None)
     """The training config; its paths are relative to the repository, `models` is where models are written."""
     config = tomllib.loads(path.read_text(encoding="utf-8"))
     root = path.resolve().parent.parent
-    for key in ("corpus", "gold", "splits", "pretrained"):
+    for key in ("corpus", "gold", "splits", "pretrained", "alignments"):
         config["data"][key] = (root / config["data"][key]).resolve()
     config["data"]["models"] = (models or MODELS).resolve()
     return config
@@ -341,4 +342,5 @@ TRAINERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "transformer": train_transformer,
     "ensemble": train_ensemble,
     "tagger": train_tagger,
+    "aligner": train_aligner,
 }

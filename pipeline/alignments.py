@@ -76,9 +76,8 @@ def examples(pair: CheckedPair) -> tuple[np.ndarray, np.ndarray]:
     return found.features(candidates), np.array([candidate in drawn for candidate in candidates])
 
 
-def fit(pairs: Sequence[CheckedPair], C: float, threshold: float) -> LinkModel:
-    """A logistic regression on the candidates of `pairs` (scikit-learn fits it; the model keeps its arithmetic)."""
-    found = [examples(pair) for pair in pairs]
+def fit(found: Sequence[tuple[np.ndarray, np.ndarray]], C: float, threshold: float) -> LinkModel:
+    """A logistic regression on the pairs' `examples` (scikit-learn fits it; the model keeps its arithmetic)."""
     matrix, labels = np.vstack([x for x, _ in found]), np.concatenate([y for _, y in found])
     scaler = StandardScaler().fit(matrix)
     regression = LogisticRegression(C=C, max_iter=5000).fit(scaler.transform(matrix), labels)
@@ -100,16 +99,18 @@ def train_aligner(config: dict[str, Any]) -> dict[str, Any]:
     folder, directory = config["data"]["alignments"], config["data"]["models"] / "aligner"
     started = time.perf_counter()
     pairs = read_pairs(folder, config["data"]["corpus"])
-    model = fit(pairs, settings["C"], settings["threshold"])
-    model.save(directory / "model.json")
+    found = {pair.name: examples(pair) for pair in pairs}
+    model = fit(list(found.values()), settings["C"], settings["threshold"])
     scores = {}
     for pair in pairs:
-        left_out = fit([other for other in pairs if other is not pair], settings["C"], settings["threshold"])
+        others = [example for name, example in found.items() if name != pair.name]
+        left_out = fit(others, settings["C"], settings["threshold"])
         scores[pair.name] = {"checked": pair.checked, "rows": len(pair.links), "rules": score(pair, None),
                              "left_out": score(pair, left_out), "shipped": score(pair, model)}
     meta = {"model": "aligner", "settings": settings, "pairs": scores,
             "pooled": {system: _pooled(scores, system) for system in ("rules", "left_out", "shipped")},
             "seconds": round(time.perf_counter() - started, 1)}
+    model.save(directory / "model.json")
     with atomic_open(directory / "meta.json") as handle:
         json.dump(meta, handle, ensure_ascii=False, indent=2)
     with atomic_open(directory / "README.md") as handle:

@@ -23,6 +23,7 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
+from pipeline.alignments import read_links
 from pipeline.audit import Auditor
 from pipeline.cite import parse_cell
 from pipeline.cli import main
@@ -51,14 +52,13 @@ def cases(registry: Registry) -> tuple[list[Case], list[tuple[str, str, Case]]]:
             continue
         links: dict[int, list[tuple[int, str]]] = {}
         new_articles: set[int] = set()
-        with path.open(encoding="utf-8") as handle:
-            for row in csv.DictReader(handle):
-                if row["new_article"]:
-                    new_articles.add(int(row["new_article"]))
-                if row["old_article"]:
-                    links.setdefault(int(row["old_article"]), [])
-                    if row["new_article"]:
-                        links[int(row["old_article"])].append((int(row["new_article"]), row["relation"]))
+        for old_article, new_article, relation in read_links(path):
+            if new_article is not None:
+                new_articles.add(new_article)
+            if old_article is not None:
+                links.setdefault(old_article, [])
+                if new_article is not None:
+                    links[old_article].append((new_article, relation))
         for article, targets in sorted(links.items()):
             cited = f"第{to_chinese(article)}条"
             by_year.append((f"《{title}》（{old_year}年）{cited}", _answers(article, targets, named_year=True)))

@@ -21,8 +21,8 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 
-from pipeline.align import Article, agreement, align_articles, articles, relate
-from pipeline.link import FEATURES, NEAREST, LinkModel, evidence
+from pipeline.align import Article, agreement, articles, relate
+from pipeline.link import FEATURES, NEAREST, Evidence, LinkModel, chosen, evidence
 from pipeline.segment import read_statute
 from pipeline.write import atomic_open
 
@@ -66,31 +66,40 @@ def read_pairs(folder: Path, corpus: Path) -> list[CheckedPair]:
     ]
 
 
-def examples(pair: CheckedPair) -> tuple[np.ndarray, np.ndarray]:
-    """The features of the pair's candidate links, and whether the editors drew each."""
+@dataclass(frozen=True)
+class Examples:
+    """A checked pair's evidence, its candidate links with their features, and whether the editors drew each."""
+
+    evidence: Evidence
+    candidates: list[tuple[int, int]]
+    features: np.ndarray
+    labels: np.ndarray
+
+
+def examples(pair: CheckedPair) -> Examples:
+    """The evidence of the pair's texts (computed once for every model scored on it) and the editors' verdicts."""
     found = evidence([a.paragraphs for a in pair.old], [a.paragraphs for a in pair.new])
     candidates = found.candidates()
     old_index = {article.number: index for index, article in reversed(list(enumerate(pair.old)))}
     new_index = {article.number: index for index, article in reversed(list(enumerate(pair.new)))}
     drawn = {(old_index[old], new_index[new]) for old, new, _ in pair.links if old is not None and new is not None}
-    return found.features(candidates), np.array([candidate in drawn for candidate in candidates])
+    return Examples(found, candidates, found.features(candidates),
+                    np.array([candidate in drawn for candidate in candidates]))
 
 
-def fit(found: Sequence[tuple[np.ndarray, np.ndarray]], C: float, threshold: float) -> LinkModel:
-    """A logistic regression on the pairs' `examples` (scikit-learn fits it; the model keeps its arithmetic)."""
-    matrix, labels = np.vstack([x for x, _ in found]), np.concatenate([y for _, y in found])
+def fit(found: Sequence[Examples], C: float, threshold: float) -> LinkModel:
+    """A logistic regression on the pairs' examples (scikit-learn fits it; the model keeps its arithmetic)."""
+    matrix, labels = np.vstack([x.features for x in found]), np.concatenate([x.labels for x in found])
     scaler = StandardScaler().fit(matrix)
     regression = LogisticRegression(C=C, max_iter=5000).fit(scaler.transform(matrix), labels)
     return LinkModel(FEATURES, tuple(scaler.mean_.tolist()), tuple(scaler.scale_.tolist()),
                      tuple(regression.coef_[0].tolist()), float(regression.intercept_[0]), threshold)
 
 
-def score(pair: CheckedPair, model: LinkModel | None) -> dict[str, float]:
+def score(pair: CheckedPair, found: Examples, model: LinkModel | None) -> dict[str, float]:
     """`align.agreement` of the pair with `model`'s links, or with the rules' alone (None)."""
-    if model is None:
-        found = evidence([a.paragraphs for a in pair.old], [a.paragraphs for a in pair.new])
-        return agreement(relate(pair.old, pair.new, set(found.rules), found), pair.links)
-    return agreement(align_articles(pair.old, pair.new, model), pair.links)
+    edges = set(found.evidence.rules) if model is None else chosen(found.candidates, found.features, model)
+    return agreement(relate(pair.old, pair.new, edges, found.evidence), pair.links)
 
 
 def train_aligner(config: dict[str, Any]) -> dict[str, Any]:
@@ -105,8 +114,9 @@ def train_aligner(config: dict[str, Any]) -> dict[str, Any]:
     for pair in pairs:
         others = [example for name, example in found.items() if name != pair.name]
         left_out = fit(others, settings["C"], settings["threshold"])
-        scores[pair.name] = {"checked": pair.checked, "rows": len(pair.links), "rules": score(pair, None),
-                             "left_out": score(pair, left_out), "shipped": score(pair, model)}
+        scores[pair.name] = {"checked": pair.checked, "rows": len(pair.links),
+                             **{system: score(pair, found[pair.name], way) for system, way in
+                                (("rules", None), ("left_out", left_out), ("shipped", model))}}
     meta = {"model": "aligner", "settings": settings, "pairs": scores,
             "pooled": {system: _pooled(scores, system) for system in ("rules", "left_out", "shipped")},
             "seconds": round(time.perf_counter() - started, 1)}

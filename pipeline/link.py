@@ -176,10 +176,13 @@ def links(old: Sequence[Article], new: Sequence[Article], model: LinkModel) -> t
     """The pairs (old index, new index) the model links, and the evidence it weighed."""
     found = evidence(old, new)
     pairs = found.candidates()
-    if not pairs:
-        return set(), found
-    chosen = model.probabilities(found.features(pairs)) >= model.threshold
-    return {pair for pair, keep in zip(pairs, chosen, strict=True) if keep}, found
+    return chosen(pairs, found.features(pairs), model), found
+
+
+def chosen(pairs: Sequence[tuple[int, int]], matrix: np.ndarray, model: LinkModel) -> set[tuple[int, int]]:
+    """The candidate pairs whose features (rows of `matrix`) the model finds likely enough to link."""
+    keep = model.probabilities(matrix) >= model.threshold
+    return {pair for pair, kept in zip(pairs, keep, strict=True) if kept}
 
 
 def evidence(old: Sequence[Article], new: Sequence[Article]) -> Evidence:

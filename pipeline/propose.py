@@ -2,7 +2,8 @@
 
 A 款 that lists several violations as 项 under one sanction (有下列行为之一的，处…) is the basis of one penalty entry
 per 项, each citing its 项; every other power is one entry per 款. Each category goes to the bodies named nearest
-before its own wording (公安部门 for the detention, 绿化部门 for the fine of the same 款); a 款 that names no body
+before its own wording (公安部门 for the detention, 绿化部门 for the fine of the same 款), and to the bodies joined to
+that one (由A或者B…处罚款: both); a 款 that names no body
 takes the one its statute gives (the 款 it refers to, the general clause on penalties, the competent department)
 and the entry says where that came from. Penalty ranges are split into tiers by the department's scheme.
 """
@@ -10,6 +11,7 @@ and the entry says where that came from. Penalty ranges are split into tiers by 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -20,6 +22,9 @@ from pipeline.rules import RULES
 from pipeline.subjects import resolve_subject
 from pipeline.tiers import Scheme, tiers
 
+JOINED = re.compile(r"、|和|与|及|以及|或|或者|或者其|及其|会同")
+"""What may stand between two bodies that act together (由A或者B责令改正, A会同B, A或者其委托的机构): each of them
+exercises the power the sentence goes on to name."""
 UNRESOLVED = "未能确定实施主体：本款未载明，本法规中也未找到总则或主管部门条款"
 
 
@@ -66,24 +71,43 @@ def _bases(power: Power, category: str) -> list[_Basis]:
 
 
 def _subjects_for(power: Power, category: str, basis: _Basis) -> list[Span | None]:
-    """The bodies that act for `category`: for each place the category's wording occurs, the nearest body before it."""
+    """The bodies that act for `category` in the basis (a body named inside another 项 does not)."""
     spans = [span for span in power.subjects if not _inside_other_item(span, basis, power)]
     if len(spans) <= 1:
         return list(spans) or [None]
-    text = power.provision.text
+    return list(acting_bodies(power.provision.text, spans, category))
+
+
+def acting_bodies(text: str, spans: Sequence[Span], category: str) -> list[Span]:
+    """Which of the bodies named in `text` exercise `category`: for each place the category's wording occurs, the
+    body named nearest before it and those joined to it (all of them when the wording is not found)."""
     places = [match.start() for rule in RULES if rule.category == category for match in rule.pattern.finditer(text)]
-    chosen = []
+    chosen: list[Span] = []
     for place in sorted(places):
-        nearest = _body_at(spans, place)
-        if nearest not in chosen:
-            chosen.append(nearest)
-    return chosen or spans
+        for body in _bodies_at(spans, place, text):
+            if body not in chosen:
+                chosen.append(body)
+    return chosen or list(spans)
 
 
-def _body_at(spans: Sequence[Span], place: int) -> Span:
-    """The body that acts at `place`: the one named nearest before it, else the first one named."""
-    before = [span for span in spans if span.end <= place]
-    return max(before, key=lambda span: span.end) if before else min(spans, key=lambda span: span.start)
+def _bodies_at(spans: Sequence[Span], place: int, text: str) -> list[Span]:
+    """The bodies that act at `place`: the one named nearest before it (else the first one named) with the bodies
+    joined to it by nothing but a conjunction (由A或者B责令改正: both)."""
+    ordered = sorted(spans, key=lambda span: span.start)
+    before = [index for index, span in enumerate(ordered) if span.end <= place]
+    if not before:
+        last = 0
+        while last + 1 < len(ordered) and _joined(ordered[last], ordered[last + 1], text):
+            last += 1
+        return ordered[: last + 1]
+    first = before[-1]
+    while first > 0 and _joined(ordered[first - 1], ordered[first], text):
+        first -= 1
+    return ordered[first : before[-1] + 1]
+
+
+def _joined(left: Span, right: Span, text: str) -> bool:
+    return bool(JOINED.fullmatch(text[left.end : right.start]))
 
 
 def _inside_other_item(span: Span, basis: _Basis, power: Power) -> bool:
@@ -146,8 +170,11 @@ def _entry(
 
 
 def _acts_at(subject: Span | None, start: int, power: Power) -> bool:
-    """Whether a sanction at `start` is imposed by `subject`: the body named nearest before it (or the first body)."""
-    return subject is None or len(power.subjects) <= 1 or subject == _body_at(power.subjects, start)
+    """Whether a sanction at `start` is imposed by `subject`: the body named nearest before it (or the first body), or
+    one joined to it."""
+    if subject is None or len(power.subjects) <= 1:
+        return True
+    return subject in _bodies_at(power.subjects, start, power.provision.text)
 
 
 def _applies(start: int, basis: _Basis, power: Power) -> bool:

@@ -12,9 +12,12 @@ from openpyxl import load_workbook
 from pipeline.acts import entry_name
 from pipeline.cli import main
 from pipeline.export import COLUMNS, write_entries
+from pipeline.extract import read_power
 from pipeline.merge import BASIS_CHANGED, NOT_PROPOSED, UNTOUCHED
-from pipeline.models import Entry
+from pipeline.models import PENALTY, Entry
+from pipeline.propose import propose
 from pipeline.segment import read_statute
+from pipeline.tiers import load_scheme
 
 FOOD_SAFETY = "行政法/食品安全法(2021-04-29).md"
 ARTICLE_123 = "《中华人民共和国食品安全法》第一百二十三条第一款"
@@ -71,6 +74,26 @@ def test_the_detention_goes_to_the_police_not_to_the_food_authority(proposed):
     police = [entry for entry in entries if entry.citation == ARTICLE_123 + "第一项" and entry.subject == "公安机关"]
     assert len(police) == 1
     assert [(penalty.kind, penalty.min, penalty.max) for penalty in police[0].penalties] == [("detention", 5, 15)]
+
+
+def test_bodies_joined_by_a_conjunction_each_get_the_sanction_they_impose_together():
+    noise = read_statute(statute("行政法/噪声污染防治法(2021-12-24).md"))
+    # 由县级以上人民政府市场监督管理部门、海关按照职责责令改正，没收违法所得，并处货值金额一倍以上三倍以下的罚款；
+    # 情节严重的，报经有批准权的人民政府批准，责令停业、关闭。
+    article_72 = "《中华人民共和国噪声污染防治法》第七十二条第一款"
+    powers = [
+        read_power(unit, [{"label": PENALTY, "score": 0.9}] if unit.citation == article_72 else [], acting=False)
+        for unit in noise.provisions
+    ]
+    entries = {entry.subject: entry for entry in propose(noise, powers, load_scheme())}
+    assert set(entries) == {"县级以上人民政府市场监督管理部门", "海关", "有批准权的人民政府"}
+    for department in ("县级以上人民政府市场监督管理部门", "海关"):
+        assert [(penalty.kind, penalty.min, penalty.max) for penalty in entries[department].penalties] == [
+            ("fine_multiple", 1, 3)
+        ]
+        assert "没收违法所得" in entries[department].measures
+    # the government only approves the closure that follows it
+    assert entries["有批准权的人民政府"].penalties == ()
 
 
 def test_every_entry_cites_its_basis_and_says_where_its_body_came_from(proposed):

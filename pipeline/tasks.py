@@ -106,6 +106,12 @@ def reviewed_entries(reviewed: ReviewedTask, scheme: Scheme) -> list[Entry]:
         elif isinstance(names, str):
             warnings.append(names)
         subject = _subject(entry, [span.text for span in annotation.subjects], proposed)
+        if subject != entry.subject and any(_same_power(other, entry) and other.subject == subject and other.id in kept
+                                            for other in proposed):
+            # the reviewer struck this body out where the body left has its own entry (由A、B…: B was wrong)
+            entries.append(replace(entry, status=REJECTED, changes=(f"实施主体：审核人删除了{entry.subject}",),
+                                   comment=comment))
+            continue
         if subject != entry.subject:
             changes.append(f"实施主体：{entry.subject or '—'} → {subject}")
             corrected = replace(corrected, subject=subject, subject_rule="named", subject_source=entry.citation)
@@ -120,6 +126,10 @@ def reviewed_entries(reviewed: ReviewedTask, scheme: Scheme) -> list[Entry]:
         entries.append(replace(corrected, status=status, changes=tuple(changes), warnings=tuple(warnings),
                                comment=comment))
     return entries
+
+
+def _same_power(one: Entry, other: Entry) -> bool:
+    return one.citation == other.citation and one.category == other.category
 
 
 def _unit_citation(entry: Entry) -> str:

@@ -117,20 +117,22 @@ def test_a_statute_is_pushed_reviewed_and_pulled_into_a_list_and_gold(
     ok = entries[(f"{FIRE_TITLE}第五十八条第三款", "住房和城乡建设主管部门")]
     assert ok.status == "accepted" and ok.changes == () and ok.penalties[0].max == 5000
 
-    for item in (1, 2, 3, 4):
-        fixed = entries[(f"{FIRE_TITLE}第五十八条第一款第{'一二三四'[item - 1]}项", "住房和城乡建设主管部门")]
+    for item in (1, 2, 3, 4):  # 由住房和城乡建设主管部门、消防救援机构…: an entry each was proposed
+        citation = f"{FIRE_TITLE}第五十八条第一款第{'一二三四'[item - 1]}项"
+        fixed = entries[(citation, "住房和城乡建设主管部门")]
         assert fixed.status == "corrected" and fixed.comment == "主体更正"
         assert fixed.subject_rule == "named"
         assert (fixed.penalties[0].min, fixed.penalties[0].max) == (50000, 300000)
         assert fixed.tiers[0].min == 50000 and fixed.tiers[-1].max == 300000
         renamed = ("事项名称：" + corrected.data["proposed"][0]["name"] + " → 对未经消防设计审查擅自施工的处罚",)
         assert fixed.changes == (renamed if item == 1 else ()) + (
-            "实施主体：消防救援机构 → 住房和城乡建设主管部门",
             "处罚幅度：罚款3万元以上30万元以下 → 罚款5万元以上30万元以下",
         )
+        struck = entries[(citation, "消防救援机构")]
+        assert struck.status == "rejected" and struck.changes == ("实施主体：审核人删除了消防救援机构",)
     assert entries[(f"{FIRE_TITLE}第六十九条第一款", "相关部门")].status == "rejected"
     assert entries[(f"{FIRE_TITLE}第六十九条第一款", "消防救援机构")].status == "accepted"
-    assert "3 reviewed 款" in pulled and "1 rejected" in pulled
+    assert "3 reviewed 款" in pulled and "5 rejected" in pulled
     csv = (listing / "entries.csv").read_text(encoding="utf-8-sig")
     assert "已修改" in csv and "已驳回" in csv and "主体更正" in csv
 
@@ -273,7 +275,7 @@ def test_reviews_that_do_not_pair_up_with_the_proposal_are_kept_with_a_warning(
     tasks_file = tmp_path / "tasks.json"
     assert main(["review", "export", str(FIRE), "--model", "rules", "-o", str(tasks_file)]) == 0
     tasks = {task["data"]["citation"]: task for task in json.loads(tasks_file.read_text(encoding="utf-8"))}
-    items = tasks[f"{FIRE_TITLE}第五十八条第一款"]  # four penalty entries, one per 项, one range
+    items = tasks[f"{FIRE_TITLE}第五十八条第一款"]  # eight penalty entries, one per 项 and body, one range
     result = items["predictions"][0]["result"]
     for item in result:
         if item["from_name"] == "entry_name":
@@ -295,7 +297,7 @@ def test_reviews_that_do_not_pair_up_with_the_proposal_are_kept_with_a_warning(
                  "--gold", str(tmp_path / "gold")]) == 0
     entries = read_entries(listing / "entries.jsonl")
     by_item = [entry for entry in entries if entry.item is not None]
-    assert len(by_item) == 4 and all(entry.status == "accepted" for entry in by_item)
+    assert len(by_item) == 8 and all(entry.status == "accepted" for entry in by_item)
     for entry in by_item:
         assert entry.name != "责令停止施工" and entry.penalties[0].min == 30000
         assert any(warning.startswith("审核人填写的事项名称行数与事项数不符") and "责令停止施工" in warning

@@ -83,8 +83,9 @@ def digest(data: dict[str, Any], prediction: dict[str, Any]) -> str:
 
 
 def reviewed_entries(reviewed: ReviewedTask, scheme: Scheme) -> list[Entry]:
-    """The task's proposed entries as the reviewer left them: rejected (unticked, or its category taken away),
-    corrected (name, acting body or range changed; `changes` says how) or accepted; the comment on each."""
+    """The task's proposed entries as the reviewer left them: rejected (unticked, its category taken away, or its body
+    struck out where another body keeps its own entry of that category and basis), corrected (name, acting body or
+    range changed; `changes` says how) or accepted; the comment on each."""
     proposed = _proposed(reviewed)
     results = {result.get("from_name"): result.get("value") for result in reviewed.results if isinstance(result, dict)}
     kept = set(_strings(results.get(ENTRIES), "choices", reviewed.task_id)) if ENTRIES in results else set()

@@ -48,36 +48,42 @@ class Amendment:
     new: Statute
     pairs: tuple[ArticlePair, ...]
     adjustments: tuple[Adjustment, ...]
+    powers: tuple[Power, ...] = ()
+    """The 款 of the changed articles, in both versions, as the classifier read them: what review tasks show."""
 
 
 def amend(old: Statute, new: Statute, classifier: Classifier, scheme: Scheme) -> Amendment:
     """Align two versions and propose the adjustments, classifying only the articles that changed."""
     pairs = tuple(align(old, new))
     changed = [pair for pair in pairs if pair.relation != "same" or pair.renumbered]
-    old_entries = _proposed(old, {pair.old_label for pair in changed}, classifier, scheme)
-    new_entries = _proposed(new, {pair.new_label for pair in changed}, classifier, scheme)
+    old_powers, old_entries = _proposed(old, {pair.old_label for pair in changed}, classifier, scheme)
+    new_powers, new_entries = _proposed(new, {pair.new_label for pair in changed}, classifier, scheme)
     adjustments: list[Adjustment] = []
     for old_labels, new_labels in _groups(changed):
         adjustments += _adjust(
             [entry for entry in old_entries if _article_label(entry) in old_labels],
             [entry for entry in new_entries if _article_label(entry) in new_labels],
         )
-    return Amendment(old, new, pairs, tuple(adjustments))
+    return Amendment(old, new, pairs, tuple(adjustments), (*old_powers, *new_powers))
 
 
-def _proposed(statute: Statute, labels: set[str | None], classifier: Classifier, scheme: Scheme) -> list[Entry]:
-    """The entries of the articles named by `labels`; the rest of the statute is read but not classified."""
+def _proposed(
+    statute: Statute, labels: set[str | None], classifier: Classifier, scheme: Scheme
+) -> tuple[list[Power], list[Entry]]:
+    """The 款 of the articles named by `labels`, classified, and their entries; the rest of the statute is read but
+    not classified."""
     chosen = [canonical_label(provision.article_label) in labels for provision in statute.provisions]
     texts = [provision.text for provision, keep in zip(statute.provisions, chosen, strict=True) if keep]
     read = iter(classifier.read(texts))
-    powers = []
+    powers, classified = [], []
     for provision, keep in zip(statute.provisions, chosen, strict=True):
         if keep:
             row, acting = next(read)
-            powers.append(read_power(provision, classifier.predicted(row), acting))
+            classified.append(read_power(provision, classifier.predicted(row), acting))
+            powers.append(classified[-1])
         else:
             powers.append(Power(provision))
-    return propose(statute, powers, scheme)
+    return classified, propose(statute, powers, scheme)
 
 
 def _groups(pairs: Sequence[ArticlePair]) -> list[tuple[set[str], set[str]]]:

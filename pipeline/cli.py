@@ -37,7 +37,16 @@ from pipeline.extract import annotate, as_annotation, extract
 from pipeline.find import find_statutes
 from pipeline.gold import SPLITS, add_gold, load_annotations, load_splits, read_reviewed, split, write_label_studio
 from pipeline.merge import BASIS_CHANGED, add_reviewed, keep_reviewed, read_decisions, read_entries
-from pipeline.models import CATEGORIES, Annotation, Diagnostic, ListedEntry, RegistryEntry, Statute, StatuteError
+from pipeline.models import (
+    CANCELLED,
+    CATEGORIES,
+    Annotation,
+    Diagnostic,
+    ListedEntry,
+    RegistryEntry,
+    Statute,
+    StatuteError,
+)
 from pipeline.read import SUFFIX_FORMATS
 from pipeline.registry import Registry, build_registry, load_registry, save_registry
 from pipeline.review import (
@@ -53,7 +62,7 @@ from pipeline.review import (
     push,
 )
 from pipeline.segment import read_statute
-from pipeline.tasks import added_categories, review_tasks, reviewed_entries
+from pipeline.tasks import added_categories, adjustment_tasks, least_certain_first, review_tasks, reviewed_entries
 from pipeline.tiers import DEFAULT_SCHEME, Scheme, load_scheme
 from pipeline.write import Busy, atomic_open, held, write_jsonl
 
@@ -419,6 +428,8 @@ def train_command(args: argparse.Namespace) -> int:
 
 
 def review_push_command(args: argparse.Namespace) -> int:
+    if _no_review_input(args):
+        return EXIT_USAGE
     try:
         classifier, scheme = load_classifier(args.model), load_scheme(args.tiers)
         client = connect(args.url)
@@ -443,6 +454,8 @@ def review_push_command(args: argparse.Namespace) -> int:
 
 
 def review_export_command(args: argparse.Namespace) -> int:
+    if _no_review_input(args):
+        return EXIT_USAGE
     try:
         classifier, scheme = load_classifier(args.model), load_scheme(args.tiers)
     except (FileNotFoundError, ValueError, StatuteError) as error:
@@ -476,14 +489,32 @@ def review_import_command(args: argparse.Namespace) -> int:
     return _write_reviewed("import", Path(args.file), args)
 
 
+def _no_review_input(args: argparse.Namespace) -> bool:
+    if args.paths or args.amend:
+        return False
+    print(f"powers review {args.review_command}: give statutes (PATH...), --amend OLD NEW, or both", file=sys.stderr)
+    return True
+
+
 def _review_tasks(args: argparse.Namespace, classifier: Classifier, scheme: Scheme) -> list[dict[str, Any]] | None:
-    """The review tasks of the statutes under `args.paths`; None (reported) when nothing could be read."""
+    """The review tasks of the statutes under `args.paths` and of the adjustments of each `--amend OLD NEW`; None
+    (reported) when nothing could be read."""
+    from pipeline.amend import amend
+
+    command = f"powers review {args.review_command}"
     report = Report()
-    tasks = review_tasks(read_statutes(args.paths, report), classifier, scheme)
-    if report.provisions == 0:
-        print(f"powers review {args.review_command}: nothing could be read", file=sys.stderr)
+    tasks = review_tasks(read_statutes(args.paths, report), classifier, scheme) if args.paths else []
+    if args.paths and report.provisions == 0:
+        print(f"{command}: nothing could be read", file=sys.stderr)
         return None
-    return tasks
+    for old_path, new_path in args.amend or ():
+        try:
+            old, new = read_statute(old_path), read_statute(new_path)
+        except StatuteError as error:
+            print(f"{command}: {error}", file=sys.stderr)
+            return None
+        tasks += adjustment_tasks(amend(old, new, classifier, scheme), classifier.name)
+    return least_certain_first(tasks)
 
 
 def _write_reviewed(command: str, export: Path, args: argparse.Namespace) -> int:
@@ -522,7 +553,7 @@ def _merge_reviewed(command: str, export: Path, output: Path, args: argparse.Nam
     added = sum(len(added_categories(task)) for task in reviewed)
     print(
         f"powers review {command}: {len(reviewed)} reviewed 款, {len(entries)} entries ("
-        + ", ".join(f"{statuses[status]} {status}" for status in ("accepted", "corrected", "rejected"))
+        + ", ".join(f"{statuses[status]} {status}" for status in ("accepted", "corrected", "rejected", CANCELLED))
         + f"); {flagged} reviewed entries flagged because their basis changed since review; {added} categories "
         f"added by reviewers with no entry (in gold; propose again to list them); list written to "
         f"{', '.join(str(path) for path in paths.values())}; gold added to {', '.join(str(path) for path in gold)}",
@@ -825,7 +856,10 @@ def build_parser() -> argparse.ArgumentParser:
         "export", help="the same tasks as a JSON file for Label Studio's import dialog (no server needed)",
     )
     for command in (review_push, review_export):
-        _statutes_in(command)
+        _statutes_in(command, required=False)
+        command.add_argument("--amend", nargs=2, action="append", metavar=("OLD", "NEW"),
+                             help="also (or only) the adjustments `powers amend OLD NEW` proposes, one task per 款 "
+                                  "they cite (the old version's for a 取消), each to adopt or not; repeatable")
         _model_option(command)
         _tiers_option(command)
     review_export.add_argument("-o", "--output", required=True, metavar="TASKS.json")
@@ -917,9 +951,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _statutes_in(parser: argparse.ArgumentParser) -> None:
+def _statutes_in(parser: argparse.ArgumentParser, required: bool = True) -> None:
     """The inputs of every command that reads statutes: files or folders, and whether a bad file fails the run."""
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="statute files or folders")
+    parser.add_argument("paths", nargs="+" if required else "*", metavar="PATH", help="statute files or folders")
     parser.add_argument("--strict", action="store_true", help="exit non-zero if any file could not be read")
 
 

@@ -25,7 +25,8 @@ if TYPE_CHECKING:  # openpyxl takes a third of a second to import: only when a w
 COLUMNS = ("序号", "事项名称", "职权类型", "实施主体", "设定依据", "自由裁量基准", "置信度", "状态", "编号", "依据原文",
            "主体来源", "提示", "审核修改", "审核意见")
 WIDTHS = (6, 40, 12, 28, 40, 50, 8, 10, 18, 60, 30, 30, 40, 30)
-STATUS_LABELS = {"proposed": "待审核", "accepted": "已确认", "corrected": "已修改", "rejected": "已驳回"}
+STATUS_LABELS = {"proposed": "待审核", "accepted": "已确认", "corrected": "已修改", "rejected": "已驳回",
+                 "cancelled": "已取消"}
 SUBJECT_RULES = {
     "named": "依据条款载明",
     "referenced": "援引条款载明",

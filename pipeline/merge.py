@@ -1,8 +1,9 @@
 """Keep what reviewers decided when the pipeline runs again: a merge of a fresh proposal with the last list.
 
-An entry a reviewer accepted, corrected or rejected is kept as the reviewer left it, matched by its stable id. If
-the basis text changed since (an amendment, a corrected source), the entry is flagged for another look rather than
-replaced; if the fresh run no longer proposes it, it stays in the list, flagged, never silently dropped.
+An entry a reviewer accepted, corrected, rejected or cancelled (an amendment's 取消 adopted) is kept as the reviewer
+left it, matched by its stable id. If the basis text changed since (an amendment, a corrected source), the entry is
+flagged for another look rather than replaced; if the fresh run no longer proposes it, it stays in the list, flagged
+(unless it was cancelled), never silently dropped.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from pipeline.models import Diagnostic, Entry, ListedEntry, StatuteError
+from pipeline.models import ADOPTED, CANCELLED, Diagnostic, Entry, ListedEntry, StatuteError
 
 PROPOSED = "proposed"
 BASIS_CHANGED = "审核后依据原文已变更，请复核"
@@ -55,11 +56,15 @@ def keep_reviewed(proposed: Iterable[ListedEntry], reviewed: dict[str, Entry]) -
         if decision is None:
             yield listed
         elif decision.quote != listed.record["quote"]:
-            yield ListedEntry.of(_flagged(decision, f"{BASIS_CHANGED}（现依据：{listed.record['citation']}）"))
+            yield ListedEntry.of(_basis_changed(decision, listed.record["citation"]))
         else:
             yield ListedEntry.of(decision)
     for entry in reviewed.values():
-        yield ListedEntry.of(_flagged(entry, NOT_PROPOSED))
+        yield ListedEntry.of(entry if entry.status == CANCELLED else _flagged(entry, NOT_PROPOSED))
+
+
+def _basis_changed(decision: Entry, citation: str) -> Entry:
+    return _flagged(decision, f"{BASIS_CHANGED}（现依据：{citation}）")
 
 
 def _flagged(entry: Entry, warning: str) -> Entry:
@@ -68,8 +73,22 @@ def _flagged(entry: Entry, warning: str) -> Entry:
 
 def add_reviewed(listed: Sequence[Entry], reviewed: Sequence[Entry]) -> list[Entry]:
     """A list with fresh review decisions in it: a listed entry takes its decision (flagged if its basis changed
-    since the task was pushed); a decided entry the list lacks is added at the end."""
-    ids = {entry.id for entry in listed}
-    decided = {entry.id: entry for entry in reviewed if entry.id in ids}
-    merged = [kept.entry for kept in keep_reviewed(map(ListedEntry.of, listed), decided)]
-    return merged + [entry for entry in reviewed if entry.id not in ids]
+    since the task was pushed, unless the decision adopted an amendment's new basis), a cancellation marks the listed
+    entry as it stands; a decided entry the list lacks is added at the end."""
+    decided: dict[str, Entry] = {}
+    for entry in reviewed:  # a power cancelled at one basis and adopted at another (an article moved) stays listed
+        if entry.status != CANCELLED or decided.get(entry.id, entry).status == CANCELLED:
+            decided[entry.id] = entry
+    merged = [_decide(entry, decided.pop(entry.id)) if entry.id in decided else entry for entry in listed]
+    return merged + list(decided.values())
+
+
+def _decide(listed: Entry, decision: Entry) -> Entry:
+    if decision.status == CANCELLED:
+        if decision.citation != listed.citation:  # the power was adopted at a new basis since: not this one's to cancel
+            return listed
+        changes = tuple(dict.fromkeys((*listed.changes, *decision.changes)))
+        return replace(listed, status=CANCELLED, changes=changes, comment=decision.comment or listed.comment)
+    if decision.quote != listed.quote and not any(change.startswith(ADOPTED) for change in decision.changes):
+        return _basis_changed(decision, listed.citation)
+    return decision

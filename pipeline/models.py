@@ -254,8 +254,9 @@ class Entry:
     name and the subject, not the article number), so a reviewer's decision follows the entry through
     renumbering. `subject_source` says where the acting body was read: the basis itself, or the citation of the
     provision it was resolved from (`subject_rule`: named, referenced, general_clause, competent_department,
-    unresolved). A reviewed entry (`status` accepted, corrected or rejected) says what the reviewer changed, field by
-    field (`changes`: 实施主体：proposed → reviewed), and carries the reviewer's `comment`.
+    unresolved). A reviewed entry (`status` accepted, corrected, rejected, or cancelled after an amendment) says what
+    the reviewer changed, field by field (`changes`: 实施主体：proposed → reviewed, or the adjustment adopted), and
+    carries the reviewer's `comment`.
     """
 
     id: str
@@ -505,6 +506,11 @@ class AuditRow:
 
 
 Action = Literal["新增", "取消", "变更"]
+CANCELLED = "cancelled"
+"""The status of a listed entry that a reviewer took off the list by adopting an amendment's 取消 (or a 变更 that
+replaces it with an entry of another id): kept in the list, marked 已取消, never dropped."""
+ADOPTED = "采纳修订调整："
+"""How the change that records an adopted adjustment begins (采纳修订调整：变更（依据条文序号变更：…）)."""
 
 
 @dataclass(frozen=True)

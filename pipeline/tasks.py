@@ -5,6 +5,9 @@ A task carries everything its review needs, so that an export alone (from a serv
 server) gives the reviewed list: the 款 as `to_label_studio` writes it, its stable key (`unit`), the proposed
 entries in full (`proposed`) and as choices to keep or reject (`entries`), and a digest of the task and its
 prediction that tells a re-run whether anything changed.
+
+An amendment's adjustments are reviewed the same way: one task per 款 they cite, each adjustment (新增, 取消, 变更)
+a choice to adopt or not, read back as the entries the list gains, keeps or cancels.
 """
 
 from __future__ import annotations
@@ -18,16 +21,31 @@ from dataclasses import asdict, replace
 from pathlib import PurePosixPath
 from typing import Any
 
+from pipeline.amend import Amendment
 from pipeline.classify import Classifier
 from pipeline.extract import as_annotation, read_powers
 from pipeline.gold import TEXT, ReviewedTask, to_label_studio
 from pipeline.lines import to_chinese
-from pipeline.models import PENALTY, Entry, Penalty, Provision, Statute, StatuteError, Tier
+from pipeline.models import (
+    ADOPTED,
+    CANCELLED,
+    PENALTY,
+    Adjustment,
+    Entry,
+    Penalty,
+    Power,
+    Provision,
+    Statute,
+    StatuteError,
+    Tier,
+)
 from pipeline.propose import propose
 from pipeline.tiers import Scheme, describe, tiers
 
 # The names of annotations/labeling-config.xml that gold does not read (pipeline/gold.py reads the rest).
 ENTRIES, ENTRY_NAME, COMMENT = "entries", "entry_name", "comment"
+ADJUSTMENTS = "adjustments"
+"""The data of an amendment's task: the adjustment each proposed entry stands for (action, changes, old entry)."""
 ACCEPTED, CORRECTED, REJECTED = "accepted", "corrected", "rejected"
 NAMES_MISMATCH = "审核人填写的事项名称行数与事项数不符，未采用，请核对："
 
@@ -47,25 +65,55 @@ def review_tasks(statutes: Iterable[Statute], classifier: Classifier, scheme: Sc
         for entry in propose(statute, powers, scheme):
             by_unit[_unit_citation(entry)].append(entry)
         tasks += [
-            task(power.to_dict(), power.provision, by_unit[power.provision.citation], classifier.name)
+            task(power, [(entry, _label(entry)) for entry in by_unit[power.provision.citation]], classifier.name,
+                 unit_key(power.provision))
             for power in powers
             if by_unit.get(power.provision.citation)
         ]
+    return least_certain_first(tasks)
+
+
+def adjustment_tasks(amendment: Amendment, model: str) -> list[dict[str, Any]]:
+    """One task per 款 an amendment's adjustments cite, the least certain first: the new version's 款 for 新增 and
+    变更, the old version's for 取消. Each adjustment is a choice, ticked = adopted; the 款's categories, spans and
+    ranges are reviewed as in any task, so what the reviewer submits is gold for that version as well."""
+    powers = {(power.provision.source, power.provision.citation): power for power in amendment.powers}
+    by_unit: dict[tuple[str, str], list[Adjustment]] = defaultdict(list)
+    for adjustment in amendment.adjustments:
+        by_unit[(adjustment.entry.source, _unit_citation(adjustment.entry))].append(adjustment)
+    versions = "\u241f".join(PurePosixPath(statute.source.path).name for statute in (amendment.old, amendment.new))
+    tasks = []
+    for key, adjustments in by_unit.items():
+        power = powers[key]
+        unit = hashlib.sha256(f"{versions}\u241f{unit_key(power.provision)}".encode()).hexdigest()[:16]
+        records = [{"action": item.action, "changes": list(item.changes), "old": item.old and item.old.to_dict()}
+                   for item in adjustments]
+        choices = [(item.entry, _adjustment_label(item)) for item in adjustments]
+        tasks.append(task(power, choices, model, unit, {ADJUSTMENTS: records}))
+    return least_certain_first(tasks)
+
+
+def least_certain_first(tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Tasks in the order to import them: Label Studio shows tasks in id order."""
     return sorted(tasks, key=lambda item: item["predictions"][0].get("score", 1.0))
 
 
-def task(record: dict[str, Any], provision: Provision, entries: Sequence[Entry], model: str) -> dict[str, Any]:
-    """The task of one 款: `record` is its `powers extract` record, `entries` what `propose` made of it."""
-    annotation = as_annotation(record)
+def task(power: Power, choices: Sequence[tuple[Entry, str]], model: str, unit: str,
+         extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The task of one 款: its reading by the pipeline as the prediction, and the entries proposed from it as
+    choices, each (entry, what its choice says); `unit` is the task's key on the server, `extra` more data."""
+    annotation = as_annotation(power.to_dict())
+    entries = [entry for entry, _ in choices]
     names = "\n".join(entry.name for entry in entries)
     [made] = to_label_studio(
         [annotation], as_predictions=True, model_version=model,
-        chapters={annotation.key: provision.chapters}, entry_names={annotation.key: names},
+        chapters={annotation.key: power.provision.chapters}, entry_names={annotation.key: names},
     )
     data = made["data"]
-    data["unit"] = unit_key(provision)
-    data[ENTRIES] = [{"value": entry.id, "html": html.escape(_label(entry))} for entry in entries]
+    data["unit"] = unit
+    data[ENTRIES] = [{"value": entry.id, "html": html.escape(label)} for entry, label in choices]
     data["proposed"] = [entry.to_dict() for entry in entries]
+    data.update(extra or {})
     prediction = made["predictions"][0]
     prediction["result"] += [
         {"id": ENTRIES, "from_name": ENTRIES, "to_name": TEXT, "type": "choices",
@@ -83,6 +131,15 @@ def digest(data: dict[str, Any], prediction: dict[str, Any]) -> str:
 
 
 def reviewed_entries(reviewed: ReviewedTask, scheme: Scheme) -> list[Entry]:
+    """What the task's review puts in the list: its proposed entries as the reviewer left them, or, for an
+    amendment's task, the adjustments the reviewer adopted."""
+    entries = _decided(reviewed, scheme)
+    if ADJUSTMENTS not in reviewed.data:
+        return entries
+    return _adopted(entries, _adjustments(reviewed, len(entries)))
+
+
+def _decided(reviewed: ReviewedTask, scheme: Scheme) -> list[Entry]:
     """The task's proposed entries as the reviewer left them: rejected (unticked, its category taken away, or its body
     struck out where another body keeps its own entry of that category and basis), corrected (name, acting body or
     range changed; `changes` says how) or accepted; the comment on each."""
@@ -127,6 +184,55 @@ def reviewed_entries(reviewed: ReviewedTask, scheme: Scheme) -> list[Entry]:
         entries.append(replace(corrected, status=status, changes=tuple(changes), warnings=tuple(warnings),
                                comment=comment))
     return entries
+
+
+def _adopted(entries: Sequence[Entry], adjustments: Sequence[Adjustment]) -> list[Entry]:
+    """The list's side of reviewed adjustments. An adopted 新增 or 变更 is its new entry as reviewed, replacing the
+    listed entry of its id (a 变更 whose entry changed id also cancels the old one); an adopted 取消 cancels the old
+    entry. An adjustment not adopted leaves the listed entry as it was; its new entry, if it has an id of its own,
+    is recorded as rejected so that a re-run does not offer it again."""
+    decided = []
+    for entry, adjustment in zip(entries, adjustments, strict=True):
+        note = ADOPTED + adjustment.action + (f"（{'；'.join(adjustment.changes)}）" if adjustment.changes else "")
+        old = adjustment.old
+        if entry.status == REJECTED:
+            if adjustment.new is not None and (old is None or old.id != entry.id):
+                decided.append(entry)
+        elif adjustment.new is None:
+            decided.append(replace(entry, status=CANCELLED, changes=(note,)))
+        else:
+            decided.append(replace(entry, changes=(note, *entry.changes)))
+            if old is not None and old.id != entry.id:
+                replaced = f"{ADOPTED}变更，由编号{entry.id}的事项替代"
+                decided.append(replace(old, status=CANCELLED, changes=(replaced,), comment=entry.comment))
+    return decided
+
+
+def _adjustments(reviewed: ReviewedTask, count: int) -> list[Adjustment]:
+    """The adjustments an amendment's task offered, one for each of its `count` proposed entries."""
+    proposed, records = _proposed(reviewed), reviewed.data[ADJUSTMENTS]
+    try:
+        if not isinstance(records, list) or len(records) != count:
+            raise TypeError(f"{count} proposed entries, adjustments {records!r}")
+        return [
+            Adjustment(record["action"], tuple(record["changes"]),
+                       Entry.from_dict(record["old"]) if record["old"] else None,
+                       None if record["action"] == "取消" else entry)
+            for record, entry in zip(records, proposed, strict=True)
+        ]
+    except (KeyError, TypeError) as error:
+        raise StatuteError(f"task {reviewed.task_id}: its adjustments do not pair up with its proposed entries: "
+                           f"{error}") from error
+
+
+def _adjustment_label(adjustment: Adjustment) -> str:
+    """What an adjustment's choice says: the action and what changed, the entry, and for a 变更 the old basis."""
+    changes = f"（{'；'.join(adjustment.changes)}）" if adjustment.changes else ""
+    label = f"{adjustment.action}{changes}｜{_label(adjustment.entry)}"
+    old, new = adjustment.old, adjustment.new
+    if old is not None and new is not None:
+        label += f"｜原依据：{old.citation}" + (f"：{old.quote}" if old.quote != new.quote else "")
+    return label
 
 
 def _same_power(one: Entry, other: Entry) -> bool:

@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import REPO, SAMPLE
+from conftest import REPO, SAMPLE, statute
 from label_studio_sdk import LabelStudio
 from label_studio_server import Server
 
@@ -307,3 +307,132 @@ def test_reviews_that_do_not_pair_up_with_the_proposal_are_kept_with_a_warning(
     assert taken and all(entry.status == "rejected" and entry.changes[0].startswith("职权类型：审核人取消了")
                          for entry in taken)
     assert "0 corrected" in capsys.readouterr().err
+
+
+WILDLIFE = "《中华人民共和国野生动物保护法》"
+
+
+def test_an_amendment_s_adjustments_are_reviewed_and_taken_into_the_list(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The office that keeps the 2018 野生动物保护法's list reviews what the 2022 revision changes in it: each
+    adjustment is a choice to adopt or not, on the new version's 款 (the old one's for a 取消)."""
+    old, new = (str(statute(f"经济法/野生动物保护法({date}).md")) for date in ("2018-10-26", "2022-12-30"))
+    listing, tasks_file = tmp_path / "list", tmp_path / "tasks.json"
+    assert main(["propose", old, "--model", "rules", "-o", str(listing)]) == 0
+    listed = {entry.id: entry for entry in read_entries(listing / "entries.jsonl")}
+    assert main(["review", "export", "--amend", old, new, "--model", "rules", "-o", str(tasks_file)]) == 0
+    tasks = {(task["data"]["source"][:-15], task["data"]["citation"].removeprefix(WILDLIFE)): task
+             for task in json.loads(tasks_file.read_text(encoding="utf-8"))}
+    assert main(["review", "export", new, "--model", "rules", "-o", str(tmp_path / "plain.json")]) == 0
+    plain = json.loads((tmp_path / "plain.json").read_text(encoding="utf-8"))
+    assert not {task["data"]["unit"] for task in plain} & {task["data"]["unit"] for task in tasks.values()}
+
+    cancel = tasks[("野生动物保护法", "第十六条第一款")]  # 2022 no longer has the plan 报同级人民政府批准或者备案
+    assert cancel["data"]["source"] == "野生动物保护法(2018-10-26).md"
+    assert cancel["data"]["text"].endswith("并按照规定制定野生动物疫情应急预案，报同级人民政府批准或者备案。")
+    assert [item["action"] for item in cancel["data"]["adjustments"]] == ["取消"]
+    moved = tasks[("野生动物保护法", "第四十七条")]  # 2018 第四十四条, the same penalty with new amounts
+    assert moved["data"]["source"] == "野生动物保护法(2022-12-30).md"
+    label = moved["data"]["entries"][0]["html"]
+    assert label.startswith("变更（依据条文序号变更：第四十四条→第四十七条；处罚幅度变更）")
+    assert f"原依据：{WILDLIFE}第四十四条：" in label
+    rebodied = tasks[("野生动物保护法", "第十二条第四款")]  # a new body: the entry's id changes
+    added = tasks[("野生动物保护法", "第六十二条")]  # a 新增 the reviewer finds wrong
+    reworded = tasks[("野生动物保护法", "第九条")]  # a 变更 the reviewer does not adopt
+
+    def reviewed(task: dict[str, Any], adopt: bool) -> dict[str, Any]:
+        result = json.loads(json.dumps(task["predictions"][0]["result"]))
+        for item in result:
+            if item["from_name"] == "entries" and not adopt:
+                item["value"]["choices"] = []
+        return {"id": len(task["data"]["text"]), "data": task["data"], "annotations": [{"result": result}]}
+
+    export = [reviewed(cancel, True), reviewed(moved, True), reviewed(rebodied, True), reviewed(added, False),
+              reviewed(reworded, False)]
+    (tmp_path / "export.json").write_text(json.dumps(export, ensure_ascii=False), encoding="utf-8")
+    gold = tmp_path / "gold"
+    assert main(["review", "import", str(tmp_path / "export.json"), "-o", str(listing), "--gold", str(gold)]) == 0
+    pulled = capsys.readouterr().err
+    assert "(2 accepted, 0 corrected, 2 rejected, 2 cancelled)" in pulled
+    entries = {entry.id: entry for entry in read_entries(listing / "entries.jsonl")}
+
+    [cancelled] = [entries[entry["id"]] for entry in cancel["data"]["proposed"]]
+    assert cancelled.status == "cancelled" and cancelled.changes == ("采纳修订调整：取消",)
+    assert cancelled.citation == f"{WILDLIFE}第十六条第一款" and cancelled.quote == listed[cancelled.id].quote
+    [renumbered] = [entries[entry["id"]] for entry in moved["data"]["proposed"]]
+    assert renumbered.id in listed and renumbered.citation == f"{WILDLIFE}第四十七条"
+    assert renumbered.status == "accepted" and not any(BASIS_CHANGED in warning for warning in renumbered.warnings)
+    assert renumbered.changes[0].startswith("采纳修订调整：变更（依据条文序号变更：第四十四条→第四十七条")
+    [change] = rebodied["data"]["adjustments"]
+    [successor] = [entries[entry["id"]] for entry in rebodied["data"]["proposed"]]
+    assert successor.status == "accepted" and successor.id not in listed
+    assert entries[change["old"]["id"]].status == "cancelled"
+    assert entries[change["old"]["id"]].changes == (f"采纳修订调整：变更，由编号{successor.id}的事项替代",)
+    assert all(entries[entry["id"]].status == "rejected" for entry in added["data"]["proposed"])
+    [not_adopted] = reworded["data"]["adjustments"]
+    assert entries[not_adopted["old"]["id"]] == listed[not_adopted["old"]["id"]]  # left as it was
+    assert entries[reworded["data"]["proposed"][0]["id"]].status == "rejected"
+    assert set(listed) <= set(entries)  # nothing of the list is lost
+    assert "已取消" in (listing / "entries.csv").read_text(encoding="utf-8-sig")
+    assert sorted(path.name for path in gold.iterdir()) == ["野生动物保护法(2018-10-26).jsonl",
+                                                             "野生动物保护法(2022-12-30).jsonl"]
+
+    # the list moves on to the 2022 version: every decision is kept, a cancelled entry is not flagged as missing
+    assert main(["propose", new, "--model", "rules", "-o", str(listing)]) == 0
+    again = {entry.id: entry for entry in read_entries(listing / "entries.jsonl")}
+    assert again[cancelled.id].status == "cancelled" and again[cancelled.id].warnings == cancelled.warnings
+    assert again[renumbered.id].status == "accepted" and again[successor.id].status == "accepted"
+
+    assert main(["review", "export", "--model", "rules", "-o", str(tasks_file)]) == 2
+    assert "give statutes (PATH...), --amend OLD NEW, or both" in capsys.readouterr().err
+
+
+def test_an_amendment_s_adjustments_go_to_the_server_beside_the_new_version_s_tasks(
+    reviewer_env: Server, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old, new = (str(statute(f"经济法/野生动物保护法({date}).md")) for date in ("2018-10-26", "2022-12-30"))
+    title = "野生动物保护法 2022"
+    assert main(["review", "push", new, "--amend", old, new, "--model", "rules", "--project", title]) == 0
+    pushed = capsys.readouterr().err
+    project = project_named(reviewer_env, title)
+    tasks = list(client(reviewer_env).tasks.list(project=project, fields="all"))
+    amending = [task for task in tasks if "adjustments" in task.data]
+    assert f"{len(tasks)} tasks created" in pushed and 0 < len(amending) < len(tasks)
+    [cancel] = [task for task in amending if task.data["source"] == "野生动物保护法(2018-10-26).md"]
+    submit(reviewer_env, cancel)
+
+    assert main(["review", "push", new, "--amend", old, new, "--model", "rules", "--project", title]) == 0
+    assert f"0 tasks created, 0 updated, {len(tasks) - 1} unchanged, 1 already annotated" in capsys.readouterr().err
+    listing = tmp_path / "list"
+    assert main(["propose", old, "--model", "rules", "-o", str(listing)]) == 0
+    assert main(["review", "pull", "--project", title, "-o", str(listing), "--gold", str(tmp_path / "gold")]) == 0
+    [cancelled] = [entry for entry in read_entries(listing / "entries.jsonl") if entry.status != "proposed"]
+    assert cancelled.status == "cancelled" and cancelled.citation == f"{WILDLIFE}第十六条第一款"
+
+
+def test_a_power_cancelled_at_its_old_article_and_added_at_a_new_one_stays_listed(tmp_path: Path) -> None:
+    """反间谍法 2014 → 2023: the penalty for 泄露有关反间谍工作的国家秘密 left 第三十一条 for 第六十条第一项, too
+    rewritten for the alignment to link them, so it is offered as a 取消 and a 新增 of one entry (one id). A reviewer
+    who adopts both keeps the power, at its new basis, whichever way the two decisions come back."""
+    old, new = (str(statute(f"行政法/反间谍法({date}).md")) for date in ("2014-11-01", "2023-04-26"))
+    listing, tasks_file = tmp_path / "list", tmp_path / "tasks.json"
+    assert main(["propose", old, "--model", "rules", "-o", str(listing)]) == 0
+    assert main(["review", "export", "--amend", old, new, "--model", "rules", "-o", str(tasks_file)]) == 0
+    leaked = "对泄露有关反间谍工作的国家秘密的处罚"
+    tasks = [task for task in json.loads(tasks_file.read_text(encoding="utf-8"))
+             if any(entry["name"] == leaked for entry in task["data"]["proposed"])]
+    [action] = {entry["id"] for task in tasks for entry in task["data"]["proposed"] if entry["name"] == leaked}
+    cancel = next(task for task in tasks if task["data"]["adjustments"][0]["action"] == "取消")
+
+    def export(*chosen: dict[str, Any]) -> str:
+        path = tmp_path / f"export-{len(chosen)}.json"
+        path.write_text(json.dumps([{"id": number, "data": task["data"], "annotations": [
+            {"result": task["predictions"][0]["result"]}]} for number, task in enumerate(chosen)], ensure_ascii=False),
+            encoding="utf-8")
+        return str(path)
+
+    for pulled in (export(*tasks), export(cancel)):  # both adopted at once, then the cancellation alone again
+        assert main(["review", "import", pulled, "-o", str(listing), "--gold", str(tmp_path / "gold")]) == 0
+        [kept] = [entry for entry in read_entries(listing / "entries.jsonl") if entry.id == action]
+        assert kept.status == "accepted" and kept.citation == "《中华人民共和国反间谍法》第六十条第一项"

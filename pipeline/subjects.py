@@ -33,7 +33,7 @@ def _alternatives(*words: str) -> str:
 # --- names -------------------------------------------------------------------------------------------------
 
 HEAD = re.compile(
-    r"人民政府|国务院|部门|机关|机构|委员会|办事处|派出所|税务所|人民警察|官方兽医|总指挥|办公室|人民银行|"
+    r"人民政府|国务院|部门|机关(?!团体)|机构|委员会|办事处|派出所|税务所|人民警察|官方兽医|总指挥|办公室|人民银行|"
     r"海关(?:总署)?(?!法|报关|监管|手续|特殊|封志|业务)|(?<=执法)(?:总队|支队|大队)|"
     r"(?<![布格结大全当终])局(?!长|部|限|面|势)|(?<=[安政育法生输利业务化源境设通计健])厅|管理处(?!罚|分|理)"
 )
@@ -77,7 +77,7 @@ VERBS = (
 # fmt: on
 # Verbs that open a relative clause naming a body: 组织实施该项统计调查的调查机构, 受理申请的…部门.
 RELATIVE_OPENERS = re.compile(r"组织|受理|审核|审查|审批|批准|核准|接受|颁发|核发|确定|指定|委托|授权|申请|实施|行使")
-DUTY = re.compile(r"负责[^，。；、的]*的")
+DUTY = re.compile(r"负责[^，。；、的]*的|承担[^，。；、的]*职责的")
 # Verbs that name a body when they stand right before a generic head: 审查机关, 发证机关, 批准机关.
 NAMING_VERBS = re.compile(r"审查|审核|审批|批准|登记|执法|决定|发证|处理|查处|确定|指定|授权|委托|协调|执行")
 BOUNDARY = re.compile(
@@ -95,7 +95,7 @@ MAX_SHARED_MODIFIER = 6
 LEVELLED = re.compile(r"人民政府|国务院|^(?:省|市|县|区|乡|镇|设区|自治区|直辖市)")
 NOT_BODY = re.compile(
     r"^(?:机关|机构|部门|本机构|本部门|本机关|同一机构)$|国家机关$|人民法院|检察|审判|仲裁|人民代表大会|常务委员会|常委会|"
-    r"专门委员会|^业主|债权人|^跨|^法律|^法规|情形之一|\d|^军队|部队|军事|民委员会|(?<!事业)单位|企业(?!所在地|主管|管理)|"
+    r"专门委员会|^业主|债权人|^跨|跨部门|^法律|^法规|情形之一|\d|^军队|部队|军事|民委员会|(?<!事业)单位|企业(?!所在地|主管|管理)|"
     r"(?:分支|评估|检验|检测|金融|医疗|诊疗|公证|咨询|专业|培训|中介|认证|急救|教育|科研|研究|养老|托幼|复检|初检|"
     r"保险|代理|技术服务|技术|设计|销售|经营|生产|施工|出版|配置|决策)机构$|(?:从事|职责|资质|行为|规定|服务).*的机构$"
 )
@@ -126,14 +126,16 @@ def _name_start(text: str, masked: str, head: re.Match[str]) -> int:
     clause = max((m.end() for m in CLAUSE_BREAK.finditer(text, 0, head.start())), default=0)
     generic = head.group() in GENERIC_HEADS
     # A verb opening a relative clause (受理申请的…部门) and one that names a generic head (审查机关) stay in the name.
-    # Nor does a verb inside the duty a 负责…的 clause before the head states (负责中小企业促进工作综合管理的部门).
+    # Nor does a verb inside the duty a 负责…的 or 承担…职责的 clause before the head states
+    # (负责中小企业促进工作综合管理的部门, 区人民政府承担药品监管职责的部门).
     duty = next((m for m in DUTY.finditer(text, clause, head.start()) if head.start() - m.end() <= MAX_SHARED_MODIFIER),
                 None)
     cuts = [
         m.end()
         for m in BOUNDARY.finditer(masked, clause, head.start())
-        if not (RELATIVE_OPENERS.fullmatch(m.group()) and "的" in text[m.end() : head.start()])
-        and not (duty and duty.start() < m.start() < duty.end())
+        if not (RELATIVE_OPENERS.fullmatch(m.group()) and "的" in text[m.end() : head.start()]
+                and not text.startswith("所在地的", m.end()))
+        and not (duty and duty.start() <= m.start() < duty.end())
         and (m.end() < head.start() or not generic or not NAMING_VERBS.fullmatch(m.group()))
     ]
     start = max(cuts, default=clause)
@@ -181,7 +183,10 @@ def _shares_head(left: str, right: str) -> bool:
     heads = list(HEAD.finditer(left))
     if PLACE_START.match(right):
         return PLACE_END.search(left) is not None
-    return len(left) - (heads[-1].end() if heads else 0) <= MAX_SHARED_MODIFIER
+    modifier = left[heads[-1].end():] if heads else left
+    if heads and modifier.startswith("指定的"):  # 地方人民政府指定的城市道路、城市轨道交通有关部门: one body
+        modifier = modifier.removeprefix("指定的")
+    return len(modifier) <= MAX_SHARED_MODIFIER
 
 
 # --- roles -------------------------------------------------------------------------------------------------
@@ -211,7 +216,7 @@ GENERIC_PARTNER = re.compile(r"有关|等")
 OBJECT = re.compile(
     r"(?:按照|依照|依据|根据|符合|具备|达到|遵守|服从|违反|执行|拒绝|拒不|阻碍|阻挠|妨碍|干涉|冒充|扰乱|冲闯|收购|影响|损毁|"
     r"被|(?<!接)受|(?<![针面])对|因|(?<![可予所])以|(?<![所存])在|关于|组织|通知|通报|告知|抄送|移送|移交|提供给|送交|"
-    r"征求|督促|指派|委托|请求|领导|收到|自|设置|设立|配备|建立|本法和|本条例和|(?:^|应当|拒不|加强|并)与)$"
+    r"征求|督促|指派|委托|请求|领导|收到|自|设置|设立|配备|建立|明确|本法和|本条例和|(?:^|应当|拒不|加强|并)与)$"
 )
 UNAPPROVED = re.compile(r"(?:未|虽)经$")
 APPROVAL = re.compile(r"经$")
@@ -402,6 +407,7 @@ COMPETENT = re.compile(
     r"(?:监督管理|管理|执法|监管|工作)"
 )
 VAGUE = re.compile(r"(?:^|人民政府|国务院)(?:有关|相关|其他)")
+ALIAS = re.compile(r"^[（(]以下(?:简|统)?称(?P<alias>[^）)“”]+)[）)]")
 MAX_HOPS = 3
 Rule = Literal["referenced", "general_clause", "competent_department"]
 GOVERNMENT = re.compile(r"(?:人民政府|国务院)$")
@@ -510,22 +516,28 @@ def _covers(scope: str, article: int) -> bool:
 def _competent(statute: tuple[Provision, ...]) -> ResolvedSubject | None:
     """The department the statute's 总则 charges with its supervision: a department before a government, local
     (本行政区域) before national, earlier before later."""
-    found: list[tuple[bool, bool, bool, int, Provision, _Role]] = []
+    found: list[tuple[bool, bool, bool, int, Provision, int, int]] = []
     for order, candidate in enumerate(statute):
         text = _analysed(candidate)
         general = any("总则" in chapter for chapter in candidate.chapters)
         for role in _roles(text):
             sentence = SENTENCE_END.split(text[role.end :], maxsplit=1)[0]
+            # 市药品监管部门、区…的部门（以下统称药品监管部门）负责…: the name the statute gives them all
+            alias = ALIAS.match(sentence)
+            start, end = (role.start, role.end)
+            if alias:
+                start, end = role.end + alias.start("alias"), role.end + alias.end("alias")
+                sentence = sentence[alias.end() :]
             if (
                 role.score < AGENT
                 or not COMPETENT.match(sentence)
-                or _not_a_body(role.name)
-                or VAGUE.search(role.name)
+                or _not_a_body(text[start:end])
+                or VAGUE.search(text[start:end])
             ):
                 continue
-            government = GOVERNMENT.search(role.name) is not None
-            found.append((not general, government, "本行政区域" not in sentence, order, candidate, role))
+            government = GOVERNMENT.search(text[start:end]) is not None
+            found.append((not general, government, "本行政区域" not in sentence, order, candidate, start, end))
     if not found:
         return None
-    *_, provision, role = min(found, key=lambda item: item[:4])
-    return _resolved(provision, role.start, role.end, "competent_department")
+    *_, provision, start, end = min(found, key=lambda item: item[:4])
+    return _resolved(provision, start, end, "competent_department")

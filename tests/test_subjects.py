@@ -213,6 +213,38 @@ def test_a_body_named_twice_is_listed_where_it_acts() -> None:
     assert span.start == text.index("由县级以上") + 1
 
 
+def test_a_body_designated_by_a_government_is_one_name_and_office_land_is_no_body() -> None:
+    """噪声污染防治法 2021, read as legal staff would: 第八十条's second body is the 城市道路、城市轨道交通有关部门 that
+    the local government designates (one name, as the gold takes 市人民政府指定的区、县人民政府), not 地方人民政府
+    and a piece of the name; 第十四条第二款's 机关团体办公 is a kind of land use, not a 机关."""
+    noise = {provision.citation.removeprefix("《中华人民共和国噪声污染防治法》"): provision.text
+             for provision in read_statute(statute("行政法/噪声污染防治法(2021-12-24).md")).provisions}
+    assert names(noise["第八十条"]) == ["交通运输、铁路监督管理、民用航空等部门",
+                                       "地方人民政府指定的城市道路、城市轨道交通有关部门"]
+    assert names(noise["第十四条第二款"]) == ["县级以上地方人民政府"]
+
+
+def test_a_regulation_read_as_legal_staff_would() -> None:
+    """上海市药品和医疗器械管理条例 2024 (not in the gold): its competent-department clause names two bodies under one
+    name, 药品监管部门, which a 款 that names no body takes; 区人民政府承担药品监管职责的部门 is one name (the duty
+    it states does not cut it, as 负责…的 does not); 接受所在地的…部门的监督检查 names a place, not a relative
+    clause; 跨部门 (cross-department) is no body."""
+    path = "DLC/上海地方法规/地方性法规/上海/上海市药品和医疗器械管理条例(2024-12-31).md"
+    provisions = read_statute(statute(path)).provisions
+    number = {provision.citation.removeprefix("《上海市药品和医疗器械管理条例》"): index
+              for index, provision in enumerate(provisions)}
+
+    def found(citation: str) -> list[str]:
+        return names(provisions[number[citation]].text)
+
+    assert found("第六条第一款") == ["市药品监管部门", "区人民政府承担药品监管职责的部门"]
+    assert found("第三十一条第一款") == ["所在地的区级药品监管部门"]
+    assert found("第四十五条第二款") == ["市药品监管部门", "相关部门"]
+    resolved = resolve_subject(provisions, number["第二十三条第一款"])  # 应当按照规定办理产品注册、生产许可
+    assert resolved == ResolvedSubject("药品监管部门", "《上海市药品和医疗器械管理条例》第六条第一款",
+                                       "competent_department", 29, 35)
+
+
 def test_acting_counts_tell_a_body_that_acts_from_one_applied_to_and_from_a_party_alone() -> None:
     # what the linear classifier reads from the finder: (acting directly, acting on an application, named)
     assert acting_counts("对违反本条例规定的，由县级以上人民政府民政部门责令改正，处一千元以下罚款。") == (1, 0, 1)

@@ -528,10 +528,15 @@ class Adjustment:
     new: Entry | None
 
     @property
+    def described(self) -> str:
+        """The action with what changed, as a notice words it: 变更（依据条文序号变更：第四十八条→第五十二条）."""
+        return self.action + (f"（{'；'.join(self.changes)}）" if self.changes else "")
+
+    @property
     def entry(self) -> Entry:
         base = self.new if self.new is not None else self.old
         assert base is not None
-        note = f"调整建议：{self.action}" + (f"（{'；'.join(self.changes)}）" if self.changes else "")
+        note = f"调整建议：{self.described}"
         if self.old is not None and self.new is not None:
             note += f"；原依据：{self.old.citation}"
         return replace(base, warnings=(note, *base.warnings))

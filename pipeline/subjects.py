@@ -183,7 +183,7 @@ def _shares_head(left: str, right: str) -> bool:
     heads = list(HEAD.finditer(left))
     if PLACE_START.match(right):
         return PLACE_END.search(left) is not None
-    modifier = left[heads[-1].end():] if heads else left
+    modifier = left[heads[-1].end() :] if heads else left
     if heads and modifier.startswith("指定的"):  # 地方人民政府指定的城市道路、城市轨道交通有关部门: one body
         modifier = modifier.removeprefix("指定的")
     return len(modifier) <= MAX_SHARED_MODIFIER
@@ -528,14 +528,10 @@ def _competent(statute: tuple[Provision, ...]) -> ResolvedSubject | None:
             if alias:
                 start, end = role.end + alias.start("alias"), role.end + alias.end("alias")
                 sentence = sentence[alias.end() :]
-            if (
-                role.score < AGENT
-                or not COMPETENT.match(sentence)
-                or _not_a_body(text[start:end])
-                or VAGUE.search(text[start:end])
-            ):
+            name = text[start:end]
+            if role.score < AGENT or not COMPETENT.match(sentence) or _not_a_body(name) or VAGUE.search(name):
                 continue
-            government = GOVERNMENT.search(text[start:end]) is not None
+            government = GOVERNMENT.search(name) is not None
             found.append((not general, government, "本行政区域" not in sentence, order, candidate, start, end))
     if not found:
         return None

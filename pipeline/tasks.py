@@ -193,7 +193,7 @@ def _adopted(entries: Sequence[Entry], adjustments: Sequence[Adjustment]) -> lis
     is recorded as rejected so that a re-run does not offer it again."""
     decided = []
     for entry, adjustment in zip(entries, adjustments, strict=True):
-        note = ADOPTED + adjustment.action + (f"（{'；'.join(adjustment.changes)}）" if adjustment.changes else "")
+        note = ADOPTED + adjustment.described
         old = adjustment.old
         if entry.status == REJECTED:
             if adjustment.new is not None and (old is None or old.id != entry.id):
@@ -227,8 +227,7 @@ def _adjustments(reviewed: ReviewedTask, count: int) -> list[Adjustment]:
 
 def _adjustment_label(adjustment: Adjustment) -> str:
     """What an adjustment's choice says: the action and what changed, the entry, and for a 变更 the old basis."""
-    changes = f"（{'；'.join(adjustment.changes)}）" if adjustment.changes else ""
-    label = f"{adjustment.action}{changes}｜{_label(adjustment.entry)}"
+    label = f"{adjustment.described}｜{_label(adjustment.entry)}"
     old, new = adjustment.old, adjustment.new
     if old is not None and new is not None:
         label += f"｜原依据：{old.citation}" + (f"：{old.quote}" if old.quote != new.quote else "")

@@ -19,9 +19,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, replace
 from pathlib import PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pipeline.amend import Amendment
 from pipeline.classify import Classifier
 from pipeline.extract import as_annotation, read_powers
 from pipeline.gold import TEXT, ReviewedTask, to_label_studio
@@ -41,6 +40,9 @@ from pipeline.models import (
 )
 from pipeline.propose import propose
 from pipeline.tiers import Scheme, describe, tiers
+
+if TYPE_CHECKING:  # the aligner's scipy and scikit-learn load in a second: only when a command amends
+    from pipeline.amend import Amendment
 
 # The names of annotations/labeling-config.xml that gold does not read (pipeline/gold.py reads the rest).
 ENTRIES, ENTRY_NAME, COMMENT = "entries", "entry_name", "comment"

@@ -110,7 +110,7 @@ class Evidence:
         assigned_to = {j: i for i, j in self.match.items()}
         gaps_old = [bisect_left([a for a, _ in self.anchors], i) for i in range(dice.shape[0])]
         gaps_new = [bisect_left([b for _, b in self.anchors], j) for j in range(dice.shape[1])]
-        position = np.abs(np.linspace(0, 1, dice.shape[0])[:, None] - np.linspace(0, 1, dice.shape[1])[None, :])
+        position = _position(*dice.shape)
         rows = []
         for i, j in pairs:
             size_old, size_new = max(self.sizes_old[i], 1), max(self.sizes_new[j], 1)
@@ -189,8 +189,8 @@ def evidence(old: Sequence[Article], new: Sequence[Article]) -> Evidence:
     """Everything the texts say about the pairs of articles, the rules' links among it."""
     old_texts, new_texts = ["".join(article) for article in old], ["".join(article) for article in new]
     shared, sizes_old, sizes_new = bigram_overlap(old_texts, new_texts)
-    dice = 2 * shared / np.maximum(sizes_old[:, None] + sizes_new[None, :], 1)
-    position = np.abs(np.linspace(0, 1, len(old))[:, None] - np.linspace(0, 1, len(new))[None, :])
+    dice = _dice(shared, sizes_old, sizes_new)
+    position = _position(len(old), len(new))
     rows, columns = linear_sum_assignment(-(dice - POSITION * position))
     match = {int(i): int(j) for i, j in zip(rows, columns, strict=True) if dice[i, j] >= MATCH}
     drawn, sent = _sentence_flows(old_texts, new_texts)
@@ -207,7 +207,6 @@ def evidence(old: Sequence[Article], new: Sequence[Article]) -> Evidence:
         bigrams_old=tuple(frozenset(_bigrams(text)) for text in old_texts),
         bigrams_new=tuple(frozenset(_bigrams(text)) for text in new_texts),
     )
-
 
 
 def rule_links(dice: np.ndarray, shared: np.ndarray, sizes_old: np.ndarray, sizes_new: np.ndarray,
@@ -244,6 +243,16 @@ def bigram_overlap(old: list[str], new: list[str]) -> tuple[np.ndarray, np.ndarr
     left, right = matrix[: len(old)], matrix[len(old):]
     shared = (left @ right.T).toarray().astype(float)
     return shared, np.asarray(left.sum(axis=1)).ravel(), np.asarray(right.sum(axis=1)).ravel()
+
+
+def _dice(shared: np.ndarray, sizes_old: np.ndarray, sizes_new: np.ndarray) -> np.ndarray:
+    """Dice of every old text with every new one, from the bigrams they share and how many each has."""
+    return 2 * shared / np.maximum(sizes_old[:, None] + sizes_new[None, :], 1)
+
+
+def _position(old: int, new: int) -> np.ndarray:
+    """How far apart each old article and each new one stand, as shares of their statutes' length."""
+    return np.abs(np.linspace(0, 1, old)[:, None] - np.linspace(0, 1, new)[None, :])
 
 
 def _in_order(edges: set[tuple[int, int]], match: dict[int, int]) -> list[tuple[int, int]]:
@@ -299,7 +308,7 @@ def _sentence_flows(old: list[str], new: list[str]) -> tuple[np.ndarray, np.ndar
     if not old_sentences or not new_sentences:
         return drawn, sent
     shared, sizes_old, sizes_new = bigram_overlap([s for _, s in old_sentences], [s for _, s in new_sentences])
-    dice = 2 * shared / np.maximum(sizes_old[:, None] + sizes_new[None, :], 1)
+    dice = _dice(shared, sizes_old, sizes_new)
     close = dice >= SENTENCE_MATCH
     alone = close & (close.sum(axis=0) == 1)[None, :] & (close.sum(axis=1) == 1)[:, None]
     for row, column in zip(*np.nonzero(alone), strict=True):
@@ -318,7 +327,7 @@ def _paragraph_flows(old: Sequence[Article], new: Sequence[Article]) -> tuple[np
     if not len(old_owner) or not len(new_owner):
         return out, into, best
     shared, sizes_old, sizes_new = bigram_overlap([p for a in old for p in a], [p for a in new for p in a])
-    dice = 2 * shared / np.maximum(sizes_old[:, None] + sizes_new[None, :], 1)
+    dice = _dice(shared, sizes_old, sizes_new)
     for row, column in enumerate(dice.argmax(axis=1)):
         if dice[row, column] >= PARAGRAPH_MATCH:
             out[old_owner[row], new_owner[column]] += sizes_old[row]

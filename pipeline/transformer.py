@@ -103,20 +103,20 @@ def pretrain(
     that finds one continues from it (the learning-rate schedule resumes where it stopped), so a
     killed run or a longer schedule costs only the steps not yet taken.
     """
-    random.seed(seed)
     torch.manual_seed(seed)
     progress = directory / "progress.json"
     done = json.loads(progress.read_text(encoding="utf-8"))["steps"] if progress.is_file() else 0
     if done:
         tokenizer = BertTokenizerFast.from_pretrained(directory)
-        model = BertForMaskedLM.from_pretrained(directory)
+        model = BertForMaskedLM.from_pretrained(directory, dtype=torch.float32)
     else:
         tokenizer = build_tokenizer(texts, settings["vocab_size"], directory)
         model = BertForMaskedLM(encoder_config(settings, tokenizer))
     device = training_device()
     model.to(device)
-    examples = list(blocks(texts, tokenizer, settings["max_length"]))
+    examples = torch.tensor(list(blocks(texts, tokenizer, settings["max_length"])))
     collate = DataCollatorForLanguageModeling(tokenizer, mlm_probability=training["mask_probability"])
+    generator = torch.Generator().manual_seed(seed)
     optimizer = torch.optim.AdamW(model.parameters(), lr=training["learning_rate"], weight_decay=0.01)
     schedule = warmup_then_decay(optimizer, training["warmup"], training["steps"])
     with warnings.catch_warnings():  # stepping the schedule to where it stopped, before any optimiser step
@@ -126,9 +126,12 @@ def pretrain(
     model.train()
     started, losses = time.perf_counter(), []
     for step in range(done + 1, training["steps"] + 1):
-        batch = collate([{"input_ids": ids} for ids in random.sample(examples, training["batch_size"])])
+        # Blocks are all full, so a batch is rows of one tensor, masked in one vectorised call; padding lists of
+        # lists each step cost more than the step on a GPU (4 × 256 encoder on an H100: 61 → 36 ms a step).
+        batch = examples[torch.randint(len(examples), (training["batch_size"],), generator=generator)]
+        inputs, labels = collate.torch_mask_tokens(batch, special_tokens_mask=batch < len(SPECIAL_TOKENS))
         with mixed_precision(device):
-            loss = model(**batch.to(device)).loss
+            loss = model(input_ids=inputs.to(device), labels=labels.to(device)).loss
         optimise(loss, model, optimizer, schedule)
         losses.append(loss.item())
         if step % 50 == 0:
@@ -211,8 +214,8 @@ def finetune(
     random.seed(seed)
     torch.manual_seed(seed)
     tokenizer = BertTokenizerFast.from_pretrained(pretrained)
-    model = BertForSequenceClassification.from_pretrained(
-        pretrained, num_labels=len(CATEGORIES), problem_type="multi_label_classification"
+    model = BertForSequenceClassification.from_pretrained(  # trained in full precision, whatever it was saved in
+        pretrained, dtype=torch.float32, num_labels=len(CATEGORIES), problem_type="multi_label_classification"
     )
     model.config.window_stride = settings["stride"]
     model.config.id2label = dict(enumerate(CATEGORIES))

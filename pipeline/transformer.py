@@ -116,7 +116,7 @@ def pretrain(
     model.to(device)
     examples = torch.tensor(list(blocks(texts, tokenizer, settings["max_length"])))
     collate = DataCollatorForLanguageModeling(tokenizer, mlm_probability=training["mask_probability"])
-    generator = torch.Generator().manual_seed(seed)
+    generator = torch.Generator().manual_seed(seed + done)  # a resumed run draws new batches, not the first ones again
     optimizer = torch.optim.AdamW(model.parameters(), lr=training["learning_rate"], weight_decay=0.01)
     schedule = warmup_then_decay(optimizer, training["warmup"], training["steps"])
     with warnings.catch_warnings():  # stepping the schedule to where it stopped, before any optimiser step

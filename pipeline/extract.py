@@ -16,9 +16,20 @@ from typing import Any
 
 from pipeline.classify import Classifier
 from pipeline.gold import PENALTY_KEYS
-from pipeline.models import PENALTY, Annotation, Penalty, PenaltyFindings, Power, Provision, Span, Statute
+from pipeline.models import (
+    CATEGORIES,
+    PENALTY,
+    Annotation,
+    Penalty,
+    PenaltyFindings,
+    Power,
+    Provision,
+    Span,
+    Statute,
+)
 from pipeline.penalties import find_penalties
-from pipeline.subjects import find_subjects
+from pipeline.rules import criminal_sentence, sanction_by_reference
+from pipeline.subjects import find_subjects, sanction_referents
 
 
 def extract(statutes: Iterable[Statute], classifier: Classifier) -> Iterator[dict[str, Any]]:
@@ -31,10 +42,33 @@ def extract(statutes: Iterable[Statute], classifier: Classifier) -> Iterator[dic
 def read_powers(statute: Statute, classifier: Classifier) -> list[Power]:
     """The 款 of one statute as Powers, in order."""
     read = classifier.read([provision.text for provision in statute.provisions])
+    criminal = criminal_by_reference(statute.provisions)
     return [
-        read_power(provision, classifier.predicted(row), acting)
-        for provision, (row, acting) in zip(statute.provisions, read, strict=True)
+        read_power(provision, [] if index in criminal else classifier.predicted(row), acting and index not in criminal)
+        for index, (provision, (row, acting)) in enumerate(zip(statute.provisions, read, strict=True))
     ]
+
+
+def criminal_by_reference(provisions: Sequence[Provision]) -> set[int]:
+    """The 款 whose only sanction is taken from 款 that are all criminal liability (刑法: 犯前款罪的，依照前款的
+    规定处罚), by index: criminal liability too, so no category, as the 款 they refer to get none
+    (`criminal_sentence`)."""
+    where = {id(provision): index for index, provision in enumerate(provisions)}
+    criminal = {index for index, provision in enumerate(provisions) if criminal_sentence(provision.text)}
+    referring = [index for index, provision in enumerate(provisions) if sanction_by_reference(provision.text)]
+    found: set[int] = set()
+    while True:  # a 款 may refer to one that is criminal only by reference (依照前两款的规定处罚)
+        known = criminal | found
+        new = {
+            index
+            for index in referring
+            if index not in found
+            and (referents := sanction_referents(provisions, index))
+            and all(where[id(referent)] in known for referent in referents)
+        }
+        if not new:
+            return found
+        found |= new
 
 
 def read_power(provision: Provision, categories: list[dict[str, Any]], acting: bool) -> Power:
@@ -52,13 +86,38 @@ def read_unit(text: str, labels: Sequence[str], acting: bool) -> tuple[tuple[Spa
 
 def annotate(units: Sequence[Annotation], classifier: Classifier) -> list[Annotation]:
     """Units (gold ones, say) labelled as `powers extract` would label them, for `evaluate`."""
+    criminal = _criminal_units(units)
     labelled = []
-    for unit, (row, acting) in zip(units, classifier.read([unit.text for unit in units]), strict=True):
+    for index, (unit, (row, acting)) in enumerate(zip(units, classifier.read([unit.text for unit in units]),
+                                                        strict=True)):
+        if index in criminal:
+            row, acting = dict.fromkeys(CATEGORIES, 0.0), False
         classified = classifier.labelled(unit, row)
         subjects, findings = read_unit(unit.text, classified.categories, acting)
         penalties = tuple(found.penalty for found in findings.ranges)
         labelled.append(replace(classified, subjects=subjects, penalties=penalties))
     return labelled
+
+
+def _criminal_units(units: Sequence[Annotation]) -> set[int]:
+    """`criminal_by_reference` over each statute's units (by file, in order), as indices into `units`."""
+    by_file: dict[str | None, list[int]] = {}
+    for index, unit in enumerate(units):
+        by_file.setdefault(unit.file, []).append(index)
+    found: set[int] = set()
+    for indices in by_file.values():
+        provisions = [_as_provision(units[index]) for index in indices]
+        found |= {indices[position] for position in criminal_by_reference(provisions)}
+    return found
+
+
+def _as_provision(unit: Annotation) -> Provision:
+    """A gold unit as the Provision it was cut as, with what reference resolution reads: number, label, text."""
+    return Provision(
+        source=unit.file or "", title="", article=unit.article or 0, article_label=unit.article_label or "",
+        paragraph=unit.paragraph or 0, citation=unit.citation, chapters=(), items=(), text=unit.text, start=0,
+        end=len(unit.text), line=0,
+    )
 
 
 def as_annotation(record: dict[str, Any]) -> Annotation:

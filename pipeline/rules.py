@@ -99,10 +99,12 @@ BLOCKERS: tuple[re.Pattern[str], ...] = (
 )
 CRIMINAL_OR_CIVIL = re.compile(r"^[^。；]*(?:依法追究刑事责任|依法承担(?:民事)?赔偿责任)[。；]?$")
 ONLY_OFFICIALS = re.compile(r"处分")
-# Punishments of the criminal law (刑法第三十三、三十四条): a 款 that sets one and no administrative sanction is
-# criminal liability, which the guidelines exclude, whatever else its wording looks like.
+# Punishments of the criminal law (刑法第三十三、三十四条), and the words that convict of a crime (定罪处罚, 数罪并罚,
+# 犯前款罪, 以…罪论处): a 款 that says one and no administrative sanction is criminal liability, which the guidelines
+# exclude, whatever else its wording looks like (刑法's 依照…的规定定罪处罚 read as a sanction by reference).
 CRIMINAL_SENTENCE = re.compile(
     r"处[^。；]{0,20}(?:有期徒刑|拘役|管制|死刑|无期徒刑)|(?:并处|单处|判处)[^。；]{0,6}罚金"
+    r"|定罪|数罪并罚|犯(?:前|本)[^。；，]{0,6}罪|规定之罪|罪论处"
 )
 ADMINISTRATIVE_SANCTION = re.compile(r"罚款|警告|吊销|暂扣|行政拘留|日以下拘留|日以上[^。；]{0,10}拘留|责令停产停业")
 
@@ -110,6 +112,14 @@ ADMINISTRATIVE_SANCTION = re.compile(r"罚款|警告|吊销|暂扣|行政拘留|
 def criminal_sentence(text: str) -> bool:
     """Whether a 款 sets a criminal punishment and no administrative sanction (刑法第二百六十四条, say)."""
     return bool(CRIMINAL_SENTENCE.search(text)) and not ADMINISTRATIVE_SANCTION.search(text)
+
+
+def sanction_by_reference(text: str) -> bool:
+    """Whether a 款's only sanction is one it takes from another provision (依照前款的规定处罚)."""
+    hits = rule_hits(text)
+    return any(rule.name == "penalty-reference" for rule in hits) and not any(
+        rule.category == "行政处罚" and rule.name != "penalty-reference" for rule in hits
+    )
 
 
 def rule_hits(text: str) -> list[Rule]:

@@ -452,6 +452,18 @@ def _referenced(statute: tuple[Provision, ...], provision: Provision, hops: int)
     return None
 
 
+def sanction_referents(provisions: Sequence[Provision], index: int) -> list[Provision]:
+    """The 款 that provisions[index] takes a rule from (依照前款的规定处罚, 按照本法第三十条), nearest first."""
+    provision, statute = provisions[index], tuple(provisions)
+    return [
+        target
+        for reference in REFERENCE_TO.finditer(_analysed(provision))
+        if reference.group("basis")
+        for target in _targets(statute, provision, reference)
+        if target is not provision
+    ]
+
+
 def _targets(statute: tuple[Provision, ...], provision: Provision, reference: re.Match[str]) -> list[Provision]:
     """The provisions a reference points to, nearest first: 前两款 gives the 款 before, then the one before it."""
     article, paragraph = provision.article, provision.paragraph

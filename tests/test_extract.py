@@ -10,9 +10,13 @@ from conftest import REPO, statute
 
 from pipeline.classify import MODEL_NAMES, load_classifier
 from pipeline.cli import main
-from pipeline.models import CATEGORIES
+from pipeline.extract import annotate, read_powers
+from pipeline.models import CATEGORIES, Annotation
+from pipeline.segment import read_statute
 
 FOOD_LAW = "行政法/食品安全法(2021-04-29).md"
+CRIMINAL_LAW = "刑法/刑法.md"
+FIRE_LAW = "行政法/消防法(2021-04-29).md"
 FOOD_GOLD = REPO / "annotations" / "gold" / "食品安全法(2021-04-29).jsonl"
 PENALTY_122 = "《中华人民共和国食品安全法》第一百二十二条第一款"
 
@@ -75,6 +79,26 @@ def test_criminal_punishments_are_not_administrative_powers(name: str) -> None:
     theft_scores, fine_scores = classifier.classify([theft, fine])
     assert classifier.predicted(theft_scores) == []
     assert max(fine_scores.values()) > 0
+
+
+def test_a_sanction_taken_from_a_prison_term_is_criminal_liability() -> None:
+    """刑法第二百二十三条第二款 (…的，依照前款的规定处罚) takes its sanction from a prison term: it gets no category,
+    in `powers extract` and `powers eval` alike, though its words alone read as a penalty by reference; 消防法第六十一条
+    第二款 takes its own from a fine and stays an administrative penalty."""
+    classifier = load_classifier()
+    criminal_law, fire_law = read_statute(statute(CRIMINAL_LAW)), read_statute(statute(FIRE_LAW))
+    referral = "《中华人民共和国刑法》第二百二十三条第二款"
+    by_citation = {power.provision.citation: power for power in read_powers(criminal_law, classifier)}
+    assert by_citation[referral].categories == () and by_citation[referral].subjects == ()
+    assert "行政处罚" in [label["label"] for label in classifier.predicted(classifier.classify(
+        [by_citation[referral].provision.text])[0])]
+    fire = {power.provision.citation: power for power in read_powers(fire_law, classifier)}
+    assert "行政处罚" in dict(fire["《中华人民共和国消防法》第六十一条第二款"].categories)
+
+    units = [Annotation(citation=p.citation, text=p.text, file=CRIMINAL_LAW, article=p.article,
+                        article_label=p.article_label, paragraph=p.paragraph)
+             for p in criminal_law.provisions if p.article_label == "第二百二十三条"]
+    assert [unit.categories for unit in annotate(units, classifier)] == [(), ()]
 
 
 def test_a_unit_longer_than_the_window_is_scored_on_all_of_it() -> None:

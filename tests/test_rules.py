@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.rules import rule_scores
+from pipeline.rules import criminal_sentence, rule_scores
 
 
 def predicted(text: str) -> set[str]:
@@ -29,6 +29,16 @@ def test_purpose_definition_and_criminal_clauses_carry_nothing():
     assert predicted("为了保证食品安全，保障公众身体健康和生命安全，制定本法。") == set()
     assert predicted("本法所称道路，是指公路、城市道路和虽在单位管辖范围内但允许社会机动车通行的地方。") == set()
     assert predicted("违反本法规定，构成犯罪的，依法追究刑事责任。") == set()
+
+
+def test_words_that_convict_of_a_crime_are_criminal_liability():
+    """Judicial interpretations and the criminal law sanction by conviction (定罪处罚, 数罪并罚, 犯前款罪); a 款 that
+    also sets an administrative sanction, or leaves an act below a crime to one, is not criminal liability."""
+    assert criminal_sentence("走私枪支散件，构成犯罪的，依照刑法第一百五十一条第一款的规定，以走私武器罪定罪处罚。")
+    assert criminal_sentence("犯前两款罪，并有杀害、伤害、强奸、绑架等犯罪行为的，依照数罪并罚的规定处罚。")
+    assert criminal_sentence("与境外机构、组织、个人相勾结，犯前款罪的，依照前款的规定处罚。")
+    assert not criminal_sentence("尚不构成犯罪的，由公安机关依照《中华人民共和国治安管理处罚法》的规定处罚。")
+    assert not criminal_sentence("构成犯罪的，依法定罪处罚；尚不构成犯罪的，处五千元以上二万元以下罚款。")
 
 
 def test_sanctions_on_officials_only_carry_nothing():

@@ -21,7 +21,7 @@ from scipy.optimize import linear_sum_assignment
 from pipeline.align import align, articles, canonical_label, diff
 from pipeline.classify import Classifier
 from pipeline.export import Sheet, write_csv, write_entries, write_xlsx
-from pipeline.extract import read_power
+from pipeline.extract import read_powers
 from pipeline.models import Adjustment, ArticlePair, Entry, Power, Statute
 from pipeline.propose import propose
 from pipeline.tiers import Scheme, describe
@@ -73,16 +73,8 @@ def _proposed(
     """The 款 of the articles named by `labels`, classified, and their entries; the rest of the statute is read but
     not classified."""
     chosen = [canonical_label(provision.article_label) in labels for provision in statute.provisions]
-    texts = [provision.text for provision, keep in zip(statute.provisions, chosen, strict=True) if keep]
-    read = iter(classifier.read(texts))
-    powers, classified = [], []
-    for provision, keep in zip(statute.provisions, chosen, strict=True):
-        if keep:
-            row, acting = next(read)
-            classified.append(read_power(provision, classifier.predicted(row), acting))
-            powers.append(classified[-1])
-        else:
-            powers.append(Power(provision))
+    powers = read_powers(statute, classifier, chosen)
+    classified = [power for power, keep in zip(powers, chosen, strict=True) if keep]
     return classified, propose(statute, powers, scheme)
 
 

@@ -39,14 +39,22 @@ def extract(statutes: Iterable[Statute], classifier: Classifier) -> Iterator[dic
             yield power.to_dict()
 
 
-def read_powers(statute: Statute, classifier: Classifier) -> list[Power]:
-    """The 款 of one statute as Powers, in order."""
-    read = classifier.read([provision.text for provision in statute.provisions])
-    criminal = criminal_by_reference(statute.provisions)
-    return [
-        read_power(provision, [] if index in criminal else classifier.predicted(row), acting and index not in criminal)
-        for index, (provision, (row, acting)) in enumerate(zip(statute.provisions, read, strict=True))
-    ]
+def read_powers(statute: Statute, classifier: Classifier, chosen: Sequence[bool] | None = None) -> list[Power]:
+    """The 款 of one statute as Powers, in order; with `chosen` (one flag per 款), only the chosen 款 are classified
+    and the others are Powers with nothing read (an amendment classifies only the articles that changed)."""
+    provisions = statute.provisions
+    chosen = [True] * len(provisions) if chosen is None else chosen
+    read = iter(classifier.read([provision.text for provision, keep in zip(provisions, chosen, strict=True) if keep]))
+    criminal = criminal_by_reference(provisions)
+    powers = []
+    for index, (provision, keep) in enumerate(zip(provisions, chosen, strict=True)):
+        if not keep:
+            powers.append(Power(provision))
+            continue
+        row, acting = next(read)
+        labels = [] if index in criminal else classifier.predicted(row)
+        powers.append(read_power(provision, labels, acting and index not in criminal))
+    return powers
 
 
 def criminal_by_reference(provisions: Sequence[Provision]) -> set[int]:

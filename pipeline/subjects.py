@@ -393,7 +393,8 @@ def _short_for(short: str, full: str) -> bool:
 NUMERAL = r"[一二三四五六七八九十百零〇两]+"
 ARTICLE_REF = rf"第{NUMERAL}条(?:之{NUMERAL})?(?:第{NUMERAL}款)?"
 REFERENCE_TO = re.compile(
-    rf"(?P<basis>依照|按照|依据|适用|参照)?(?:(?P<previous>前(?P<count>[两二三])?款)|本条(?P<own>第{NUMERAL}款)"
+    rf"(?P<basis>依照|按照|依据|适用|参照)?(?:(?P<previous>前(?P<count>[两二三])?款)"
+    rf"|(?:本条|(?<=依照|按照|依据|适用|参照))(?P<own>第{NUMERAL}款)"  # 依照第一款: a 款 of this article
     rf"|前条|本(?:法|条例|规定|办法|细则)(?P<articles>{ARTICLE_REF}(?:(?:、|，|和|或者|至){ARTICLE_REF})*))"
 )
 ARTICLE_NUMBER = re.compile(rf"第(?P<article>{NUMERAL})条(?:之{NUMERAL})?(?:第(?P<paragraph>{NUMERAL})款)?")
@@ -465,14 +466,17 @@ def sanction_referents(provisions: Sequence[Provision], index: int) -> list[Prov
 
 
 def _targets(statute: tuple[Provision, ...], provision: Provision, reference: re.Match[str]) -> list[Provision]:
-    """The provisions a reference points to, nearest first: 前两款 gives the 款 before, then the one before it."""
+    """The provisions a reference points to, nearest first: 前两款 gives the 款 before, then the one before it. A 款
+    of this article is looked for in this article (第二百五十三条之一 too); an article by number is never a 之 one."""
     article, paragraph = provision.article, provision.paragraph
-    if reference.group("previous"):
-        count = {None: 1, "三": 3}.get(reference.group("count"), 2)
-        wanted = [(article, paragraph - k) for k in range(1, count + 1)]
-    elif reference.group("own"):
-        wanted = [(article, to_number(reference.group("own")[1:-1]))]
-    elif reference.group("articles"):
+    if reference.group("previous") or reference.group("own"):
+        if reference.group("own"):
+            parts = [to_number(reference.group("own")[1:-1])]
+        else:
+            parts = [paragraph - k for k in range(1, {None: 1, "三": 3}.get(reference.group("count"), 2) + 1)]
+        return [p for part in parts for p in statute
+                if (p.article, p.article_label, p.paragraph) == (article, provision.article_label, part)]
+    if reference.group("articles"):
         wanted = [
             (to_number(m.group("article")), to_number(m.group("paragraph")) if m.group("paragraph") else None)
             for m in ARTICLE_NUMBER.finditer(reference.group("articles"))

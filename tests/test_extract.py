@@ -10,9 +10,10 @@ from conftest import REPO, statute
 
 from pipeline.classify import MODEL_NAMES, load_classifier
 from pipeline.cli import main
-from pipeline.extract import annotate, read_powers
+from pipeline.extract import annotate, criminal_by_reference, read_powers
 from pipeline.models import CATEGORIES, Annotation
 from pipeline.segment import read_statute
+from pipeline.subjects import sanction_referents
 
 FOOD_LAW = "行政法/食品安全法(2021-04-29).md"
 CRIMINAL_LAW = "刑法/刑法.md"
@@ -99,6 +100,21 @@ def test_a_sanction_taken_from_a_prison_term_is_criminal_liability() -> None:
                         article_label=p.article_label, paragraph=p.paragraph)
              for p in criminal_law.provisions if p.article_label == "第二百二十三条"]
     assert [unit.categories for unit in annotate(units, classifier)] == [(), ()]
+
+
+def test_a_paragraph_cited_by_number_is_one_of_the_same_article() -> None:
+    """刑法第二百五十三条之一第三款 (…的，依照第一款的规定处罚) takes its sanction from 第二百五十三条之一第一款,
+    not from 第二百五十三条第一款: a bare 第一款 is a 款 of the citing article, 之 ones included. That 款 sets a prison
+    term, so the citing one is criminal liability and gets no category."""
+    criminal_law = read_statute(statute(CRIMINAL_LAW))
+    provisions = list(criminal_law.provisions)
+    citing = next(index for index, p in enumerate(provisions)
+                  if p.citation == "《中华人民共和国刑法》第二百五十三条之一第三款")
+    cited = [p.citation for p in sanction_referents(provisions, citing)]
+    assert cited == ["《中华人民共和国刑法》第二百五十三条之一第一款"]
+    assert citing in criminal_by_reference(provisions)
+    powers = read_powers(criminal_law, load_classifier(), [index == citing for index in range(len(provisions))])
+    assert powers[citing].categories == ()
 
 
 def test_a_unit_longer_than_the_window_is_scored_on_all_of_it() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.rules import criminal_sentence, rule_scores
+from pipeline.rules import criminal_sentence, rule_scores, sanction_by_reference
 
 
 def predicted(text: str) -> set[str]:
@@ -39,6 +39,18 @@ def test_words_that_convict_of_a_crime_are_criminal_liability():
     assert criminal_sentence("与境外机构、组织、个人相勾结，犯前款罪的，依照前款的规定处罚。")
     assert not criminal_sentence("尚不构成犯罪的，由公安机关依照《中华人民共和国治安管理处罚法》的规定处罚。")
     assert not criminal_sentence("构成犯罪的，依法定罪处罚；尚不构成犯罪的，处五千元以上二万元以下罚款。")
+
+
+def test_a_penalty_taken_from_another_paragraph_by_number_is_read_as_one():
+    """依照前两款 (刑法第二百三十九条第三款) and a bare 依照第一款 (a 款 of the same article: 食品安全法第一百二十六条
+    第四款) take a penalty by reference, as 依照前款 does; 价格违法行为行政处罚规定第五条第三款 sets a fine of its own
+    too."""
+    assert sanction_by_reference("以勒索财物为目的偷盗婴幼儿的，依照前两款的规定处罚。")
+    assert sanction_by_reference("食用农产品销售者违反本法第六十五条规定的，由县级以上人民政府食品安全监督管理部门"
+                                 "依照第一款规定给予处罚。")
+    assert not sanction_by_reference(
+        "行业协会或者其他单位组织经营者相互串通，操纵市场价格的，对经营者依照前两款的规定处罚；对行业协会或者其他单位，"
+        "可以处50万元以下的罚款，情节严重的，由登记管理机关依法撤销登记、吊销执照。")
 
 
 def test_sanctions_on_officials_only_carry_nothing():

@@ -314,6 +314,10 @@ def _propose(args: argparse.Namespace, output: Path, scheme: Scheme, settings: s
         f"{len(report.failed)} file(s) not read",
         file=sys.stderr,
     )
+    for (first, second), count in tally.shared.items():
+        print(f"powers propose: warning: {first} and {second} share {count} entry id(s) (one statute in two versions): "
+              "a reviewer's decision is kept on the first one's entry only; list one version of each statute, or "
+              "use --corpus DIR for the versions in force", file=sys.stderr)
     return EXIT_NOTHING_READ if args.strict and report.failed else EXIT_OK
 
 
@@ -354,10 +358,16 @@ class EntryTally:
     unresolved: int = 0
     flagged: int = 0
     categories: Counter[str] = field(default_factory=Counter)
+    sources: dict[str, str] = field(default_factory=dict)
+    shared: Counter[tuple[str, str]] = field(default_factory=Counter)
+    """Entry ids that two statute files both give (two versions of one statute), counted by the pair of files."""
 
     def count(self, entries: Iterable[ListedEntry]) -> Iterator[ListedEntry]:
         for listed in entries:
             brief = listed.brief
+            first = self.sources.setdefault(brief["id"], brief["source"])
+            if first != brief["source"]:
+                self.shared[first, brief["source"]] += 1
             self.entries += 1
             self.reviewed += brief["status"] != "proposed"
             self.unresolved += brief["subject"] is None

@@ -297,7 +297,7 @@ class Entry:
         })
 
 
-BRIEF = ("id", "category", "subject", "status", "warnings")
+BRIEF = ("id", "category", "subject", "status", "warnings", "source")
 """The fields a run reads of every entry of its list: its tally, and the id that finds a reviewer's decision."""
 
 

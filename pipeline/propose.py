@@ -19,7 +19,7 @@ from pipeline.acts import ITEMS_LEAD, entry_name
 from pipeline.lines import to_chinese
 from pipeline.models import PENALTY, Entry, Power, ResolvedSubject, Span, Statute
 from pipeline.rules import RULES
-from pipeline.subjects import resolve_subject
+from pipeline.subjects import find_subjects, resolve_subject
 from pipeline.tiers import Scheme, tiers
 
 JOINED = re.compile(r"、|和|与|及|以及|或|或者|或者其|及其|会同")
@@ -48,8 +48,9 @@ def propose(statute: Statute, powers: Sequence[Power], scheme: Scheme) -> list[E
         resolved = None if power.subjects else resolve_subject(statute.provisions, index)
         for category, score in power.categories:
             for basis in _bases(power, category):
-                for subject in _subjects_for(power, category, basis):
-                    entries.append(_entry(power, category, score, basis, subject, resolved, scheme))
+                bodies = _bodies_for(power, basis)
+                for subject in _subjects_for(power, category, bodies):
+                    entries.append(_entry(power, category, score, basis, subject, bodies, resolved, scheme))
     return _unique(entries)
 
 
@@ -70,12 +71,23 @@ def _bases(power: Power, category: str) -> list[_Basis]:
     return bases
 
 
-def _subjects_for(power: Power, category: str, basis: _Basis) -> list[Span | None]:
-    """The bodies that act for `category` in the basis (a body named inside another 项 does not)."""
+def _bodies_for(power: Power, basis: _Basis) -> list[Span]:
+    """The bodies that act in the basis: those the 款 names, less those inside another 项. A 项 left with none that
+    names a body again (（一）…由生态环境主管部门责令改正 … （七）…由生态环境主管部门责令改正: the finder lists each
+    name once, where it first acts) gets the bodies the finder reads in the 项 itself."""
     spans = [span for span in power.subjects if not _inside_other_item(span, basis, power)]
-    if len(spans) <= 1:
-        return list(spans) or [None]
-    return list(acting_bodies(power.provision.text, spans, category))
+    if spans or basis.item is None or not power.subjects:
+        return spans
+    text = power.provision.text
+    return [Span(span.text, basis.start + span.start, basis.start + span.end)
+            for span in find_subjects(text[basis.start : basis.end])]
+
+
+def _subjects_for(power: Power, category: str, bodies: Sequence[Span]) -> list[Span | None]:
+    """The bodies that act for `category` among the basis' bodies."""
+    if len(bodies) <= 1:
+        return list(bodies) or [None]
+    return list(acting_bodies(power.provision.text, bodies, category))
 
 
 def acting_bodies(text: str, spans: Sequence[Span], category: str) -> list[Span]:
@@ -127,6 +139,7 @@ def _entry(
     score: float,
     basis: _Basis,
     subject: Span | None,
+    bodies: Sequence[Span],
     resolved: ResolvedSubject | None,
     scheme: Scheme,
 ) -> Entry:
@@ -140,7 +153,7 @@ def _entry(
     else:
         subject_name, rule, source = None, "unresolved", None
     def ours(start: int) -> bool:
-        return category == PENALTY and _applies(start, basis, power) and _acts_at(subject, start, power)
+        return category == PENALTY and _applies(start, basis, power) and _acts_at(subject, start, bodies, power)
 
     penalties = tuple(found.penalty for found in power.penalties if ours(found.start))
     measures = tuple(measure.name for measure in power.measures if ours(measure.start))
@@ -169,12 +182,12 @@ def _entry(
     )
 
 
-def _acts_at(subject: Span | None, start: int, power: Power) -> bool:
-    """Whether a sanction at `start` is imposed by `subject`: the body named nearest before it (or the first body), or
-    one joined to it."""
-    if subject is None or len(power.subjects) <= 1:
+def _acts_at(subject: Span | None, start: int, bodies: Sequence[Span], power: Power) -> bool:
+    """Whether a sanction at `start` is imposed by `subject`: of the bodies acting in the basis, the one named nearest
+    before it (or the first one), or one joined to it."""
+    if subject is None or len(bodies) <= 1:
         return True
-    return subject in _bodies_at(power.subjects, start, power.provision.text)
+    return subject in _bodies_at(bodies, start, power.provision.text)
 
 
 def _applies(start: int, basis: _Basis, power: Power) -> bool:

@@ -96,6 +96,34 @@ def test_bodies_joined_by_a_conjunction_each_get_the_sanction_they_impose_togeth
     assert entries["有批准权的人民政府"].penalties == ()
 
 
+def test_an_item_that_names_its_body_again_gets_it_with_its_own_ranges():
+    """郑州市大气污染防治条例第五十八条第一款 lists violations as 项, each with its own body and sanction; the finder
+    lists 生态环境主管部门 once, in （一）, yet （二） and （七） name it again and are its entries too."""
+    zhengzhou = read_statute(statute("DLC/河南地方法规/地方性法规/河南/郑州市大气污染防治条例(2020-08-05).md"))
+    article_58 = "《郑州市大气污染防治条例》第五十八条第一款"
+    powers = [
+        read_power(unit, [{"label": PENALTY, "score": 0.9}] if unit.citation == article_58 else [], acting=False)
+        for unit in zhengzhou.provisions
+    ]
+    by_item = {}
+    for entry in propose(zhengzhou, powers, load_scheme()):
+        by_item.setdefault(entry.item, []).append(entry)
+    assert [entry.subject for entry in by_item[2]] == ["生态环境主管部门"]
+    assert [(p.min, p.max) for p in by_item[2][0].penalties] == [(10000, 100000)]
+    assert [entry.subject for entry in by_item[6]] == ["市容和环境卫生行政主管部门"]
+    assert [entry.subject for entry in by_item[7]] == ["生态环境主管部门"]
+    assert [(p.min, p.max) for p in by_item[7][0].penalties] == [(5000, 50000)]
+    assert all(entry.subject_rule == "named" for entries in by_item.values() for entry in entries)
+
+
+def test_two_versions_of_one_statute_in_one_list_are_named(tmp_path: Path, capsys):
+    """Their unchanged entries share ids (the id is what the entry is, not where): the run says which files do."""
+    versions = [statute(f"诉讼与非诉讼程序法/行政复议法({date}).md") for date in ("2017-09-01", "2023-09-01")]
+    assert main(["propose", *map(str, versions), "-o", str(tmp_path / "list")]) == 0
+    error = capsys.readouterr().err
+    assert f"warning: {versions[0]} and {versions[1]} share" in error
+
+
 def test_every_entry_cites_its_basis_and_says_where_its_body_came_from(proposed):
     _, _, entries = proposed
     assert len({entry.id for entry in entries}) == len(entries)

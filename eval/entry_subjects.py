@@ -3,10 +3,10 @@
     python eval/entry_subjects.py [GOLD]
 
 For every gold unit with a category and at least one gold subject, and for each of its gold categories, the bodies
-that get an entry (`pipeline.propose.acting_bodies` over the subject finder's spans) are compared, span for span, with
-the unit's gold subjects: recall is the share of gold bodies that get an entry of that category, precision the share
-of entries whose body is a gold one. The classifier is left out (gold categories), so this measures the finder and
-the sharing out of bodies among categories, not whether a unit is a power.
+that get an entry (`pipeline.propose.acting_bodies` over the bodies `pipeline.mentions.find_acting` reads) are
+compared, span for span, with the unit's gold subjects: recall is the share of gold bodies that get an entry of that
+category, precision the share of entries whose body is a gold one. The classifier is left out (gold categories), so
+this measures the reading of bodies and their sharing out among categories, not whether a unit is a power.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import argparse
 from pathlib import Path
 
 from pipeline.gold import load_annotations, load_splits, split
+from pipeline.mentions import find_acting
 from pipeline.propose import acting_bodies
-from pipeline.subjects import find_subjects
 
 
 def main() -> None:
@@ -31,7 +31,7 @@ def main() -> None:
             if not unit.categories or not gold:
                 continue
             counted += 1
-            found = find_subjects(unit.text)
+            found = find_acting(unit.text)
             for category in unit.categories:
                 chosen = {(span.start, span.end) for span in acting_bodies(unit.text, found, category)}
                 right, entries, wanted = right + len(chosen & gold), entries + len(chosen), wanted + len(gold)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from pipeline.classify import MODELS, Classifier, load_classifier, read_meta
 from pipeline.extract import read_powers
+from pipeline.mentions import MODEL as MENTION_MODEL
 from pipeline.models import Diagnostic, Entry, ListedEntry, StatuteError
 from pipeline.propose import propose
 from pipeline.registry import DocumentCache, RegistryEntry, build_registry, load_registry, save_registry
@@ -68,11 +69,12 @@ class StatuteRun:
 
 def settings_key(model: str, scheme: Scheme, models: Path = MODELS) -> str:
     """A hash of what, beside a statute's text, decides its entries: the package's code, the model's files (and
-    its members' for the ensemble) and the tier scheme. Any change to one of them invalidates the whole cache."""
+    its members' for the ensemble), the mention model's and the tier scheme. Any change to one of them invalidates
+    the whole cache."""
     digest = _code_digest()
     digest.update(repr(scheme).encode())
     meta = read_meta(models / model)  # a model that was never trained fails here, before any work
-    folders = [models / model]
+    folders = [models / model, MENTION_MODEL.parent]
     if model == "ensemble":
         folders += [models / member for member, weight in meta["weights"].items() if weight]
     for path in sorted(path for folder in folders for path in folder.rglob("*")):

@@ -74,7 +74,7 @@ STATUS_LABELS = {"in_force": "现行有效", "amended": "已被修改", "repeale
 
 EXIT_OK, EXIT_NOTHING_READ, EXIT_USAGE = 0, 1, 2
 # pipeline.train.TRAINERS, imported only to train
-TRAINABLE = ("pretrain", "linear", "transformer", "ensemble", "tagger", "aligner")
+TRAINABLE = ("pretrain", "linear", "transformer", "ensemble", "tagger", "aligner", "mentions")
 
 
 class NothingReadError(Exception):
@@ -838,8 +838,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     train_parser = commands.add_parser(
         "train", help="retrain a shipped model from models/config.toml",
-        description="Retrain a model: pretrain (the MLM encoder), linear, transformer, ensemble, tagger (subjects) "
-                    "or aligner (version alignment, from annotations/alignments). Category models learn from the "
+        description="Retrain a model: pretrain (the MLM encoder), linear, transformer, ensemble, tagger (subjects), "
+                    "mentions (which named bodies act) or aligner (version alignment, from annotations/alignments). "
+                    "Category models learn from the "
                     "train split, choose thresholds on dev, and write their scores to meta.json.",
     )
     train_parser.add_argument("model", choices=TRAINABLE)

@@ -1,21 +1,23 @@
 """Provision → power: each 款 with the categories a classifier gives it, who acts, and the sanctions it sets.
 
 A record keeps every field of `powers segment` and adds `categories` (the predicted labels only, each with its score,
-in the guidelines' order), `subjects`, `penalties`, `measures` and `warnings`. Subjects are read only in a 款 that
-is power-like (its best category score, or that of the ensemble member chosen as subject gate, reaches the model's
-subject threshold; both chosen on dev): the guidelines give a body only where it exercises a power. Penalty ranges
-are read only in a 款 that carries 行政处罚. Reading such records back gives Annotations for scoring.
+in the guidelines' order), `subjects`, `penalties`, `measures` and `warnings`. Subjects (the names the rule finder
+delimits that the mention model, `pipeline/mentions.py`, reads as acting) are read only in a 款 that is power-like
+(its best category score, or that of the ensemble member chosen as subject gate, reaches the model's subject
+threshold; both chosen on dev): the guidelines give a body only where it exercises a power. Penalty ranges are read
+only in a 款 that carries 行政处罚. Reading such records back gives Annotations for scoring.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from pipeline.classify import Classifier
 from pipeline.gold import PENALTY_KEYS
+from pipeline.mentions import find_acting
 from pipeline.models import (
     CATEGORIES,
     PENALTY,
@@ -29,7 +31,7 @@ from pipeline.models import (
 )
 from pipeline.penalties import find_penalties
 from pipeline.rules import criminal_sentence, sanction_by_reference
-from pipeline.subjects import find_subjects, sanction_referents
+from pipeline.subjects import sanction_referents
 
 
 def extract(statutes: Iterable[Statute], classifier: Classifier) -> Iterator[dict[str, Any]]:
@@ -86,13 +88,18 @@ def read_power(provision: Provision, categories: list[dict[str, Any]], acting: b
     return Power(provision, labels, subjects, findings.ranges, findings.measures, findings.warnings)
 
 
-def read_unit(text: str, labels: Sequence[str], acting: bool) -> tuple[tuple[Span, ...], PenaltyFindings]:
+Bodies = Callable[[str], tuple[Span, ...]]
+"""What reads the acting bodies of a 款: the shipped mention model (`find_acting`), or the rules alone."""
+
+
+def read_unit(text: str, labels: Sequence[str], acting: bool, bodies: Bodies = find_acting
+              ) -> tuple[tuple[Span, ...], PenaltyFindings]:
     """The acting bodies of a power-like unit, and the sanctions of one that carries 行政处罚."""
-    subjects = find_subjects(text) if acting or labels else ()
+    subjects = bodies(text) if acting or labels else ()
     return subjects, find_penalties(text) if PENALTY in labels else PenaltyFindings()
 
 
-def annotate(units: Sequence[Annotation], classifier: Classifier) -> list[Annotation]:
+def annotate(units: Sequence[Annotation], classifier: Classifier, bodies: Bodies = find_acting) -> list[Annotation]:
     """Units (gold ones, say) labelled as `powers extract` would label them, for `evaluate`."""
     criminal = _criminal_units(units)
     labelled = []
@@ -101,7 +108,7 @@ def annotate(units: Sequence[Annotation], classifier: Classifier) -> list[Annota
         if index in criminal:
             row, acting = dict.fromkeys(CATEGORIES, 0.0), False
         classified = classifier.labelled(unit, row)
-        subjects, findings = read_unit(unit.text, classified.categories, acting)
+        subjects, findings = read_unit(unit.text, classified.categories, acting, bodies)
         penalties = tuple(found.penalty for found in findings.ranges)
         labelled.append(replace(classified, subjects=subjects, penalties=penalties))
     return labelled

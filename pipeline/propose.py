@@ -17,9 +17,10 @@ from dataclasses import dataclass, replace
 
 from pipeline.acts import ITEMS_LEAD, entry_name
 from pipeline.lines import to_chinese
+from pipeline.mentions import find_acting
 from pipeline.models import PENALTY, Entry, Power, ResolvedSubject, Span, Statute
 from pipeline.rules import RULES
-from pipeline.subjects import find_subjects, resolve_subject
+from pipeline.subjects import resolve_subject
 from pipeline.tiers import Scheme, tiers
 
 JOINED = re.compile(r"、|和|与|及|以及|或|或者|或者其|及其|会同")
@@ -73,14 +74,14 @@ def _bases(power: Power, category: str) -> list[_Basis]:
 
 def _bodies_for(power: Power, basis: _Basis) -> list[Span]:
     """The bodies that act in the basis: those the 款 names, less those inside another 项. A 项 left with none that
-    names a body again (（一）…由生态环境主管部门责令改正 … （七）…由生态环境主管部门责令改正: the finder lists each
-    name once, where it first acts) gets the bodies the finder reads in the 项 itself."""
+    names a body again (（一）…由生态环境主管部门责令改正 … （七）…由生态环境主管部门责令改正: a body is listed once,
+    where it first acts) gets the bodies read in the 项 itself."""
     spans = [span for span in power.subjects if not _inside_other_item(span, basis, power)]
     if spans or basis.item is None or not power.subjects:
         return spans
     text = power.provision.text
     return [Span(span.text, basis.start + span.start, basis.start + span.end)
-            for span in find_subjects(text[basis.start : basis.end])]
+            for span in find_acting(text[basis.start : basis.end])]
 
 
 def _subjects_for(power: Power, category: str, bodies: Sequence[Span]) -> list[Span | None]:

@@ -233,14 +233,14 @@ VIOLATOR = re.compile(r"^(?:[、和及或与][^，。；：]{0,25}?)?违反")
 
 
 @dataclass(frozen=True)
-class _Role:
+class Role:
     name: str
     start: int
     end: int
     score: float
 
 
-def _roles(text: str) -> list[_Role]:
+def find_roles(text: str) -> list[Role]:
     """Each mention with how directly it acts; bodies joined by 和 / 或者 / 、 share the words around them."""
     groups: list[list[_Mention]] = []
     for mention in _mentions(text):
@@ -248,33 +248,33 @@ def _roles(text: str) -> list[_Role]:
             groups[-1].append(mention)
         else:
             groups.append([mention])
-    roles: list[_Role] = []
+    roles: list[Role] = []
     lead = NONE
     for group in groups:
         score = _score(text, group[0].start, group[-1].end, lead, roles)
-        if not PARTNER.search(_before(text, group[0].start)):
+        if not PARTNER.search(clause_before(text, group[0].start)):
             lead = score
-        roles.extend(_Role(text[m.start : m.end], m.start, m.end, score) for m in group)
+        roles.extend(Role(text[m.start : m.end], m.start, m.end, score) for m in group)
     return roles
 
 
-def _before(text: str, start: int) -> str:
+def clause_before(text: str, start: int) -> str:
     clause = max((m.end() for m in CLAUSE_BREAK.finditer(text, 0, start)), default=0)
     return text[clause:start]
 
 
-def _sentence_start(text: str, position: int) -> int:
+def sentence_start(text: str, position: int) -> int:
     return max((m.end() for m in SENTENCE_END.finditer(text, 0, position)), default=0)
 
 
-def _after(text: str, end: int) -> str:
+def clause_after(text: str, end: int) -> str:
     following = CLAUSE_BREAK.search(text, end)
     return text[end : following.start() if following else len(text)]
 
 
-def _score(text: str, start: int, end: int, lead: float, earlier: list[_Role]) -> float:
+def _score(text: str, start: int, end: int, lead: float, earlier: list[Role]) -> float:
     """How directly the body at text[start:end] acts, from the words before and after it in its clause."""
-    before, after = _before(text, start), _after(text, end)
+    before, after = clause_before(text, start), clause_after(text, end)
     condition = after.endswith("的") and not after.startswith("的") and not NOT_A_CONDITION.match(after)
     only_mentioned = (
         "处分" in after or VIOLATOR.match(after) or ASSISTS.match(after) or OFFICER.match(text, end)
@@ -288,14 +288,14 @@ def _score(text: str, start: int, end: int, lead: float, earlier: list[_Role]) -
         if RULE_MAKING.search(before) and RULE_VERB.match(after) and not STANDARD.search(before):
             return NONE
         return WEAK if condition else AGENT
-    if REFERENCE.match(after) or OBJECT.search(before) or _listed_condition(text, start):
+    if REFERENCE.match(after) or OBJECT.search(before) or listed_condition(text, start):
         return NONE
     if UNAPPROVED.search(before):
         return WEAK
     if APPROVAL.search(before):
         return NONE if APPROVAL_FAILS.match(after) else WEAK if condition else AGENT
     if APPLICATION.search(before):
-        applied = after.startswith("提出") and "申请" in text[_sentence_start(text, start) : start]
+        applied = after.startswith("提出") and "申请" in text[sentence_start(text, start) : start]
         return NONE if (ONLY_TOLD.match(after) and not applied) or condition else WEAK
     if SUBMISSION.search(before):
         internal = INTERNAL_APPROVAL.match(after) and any(role.score >= AGENT for role in earlier)
@@ -310,7 +310,7 @@ def _score(text: str, start: int, end: int, lead: float, earlier: list[_Role]) -
     return WEAK
 
 
-def _not_a_body(name: str) -> bool:
+def not_a_body(name: str) -> bool:
     """Whether the name is no administrative body (a court, a firm, a bare 部门); the duty it states (负责中小企业
     促进工作…的部门) says nothing of its kind."""
     return NOT_BODY.search(DUTY.sub("负责的", name)) is not None
@@ -328,7 +328,7 @@ def _ends_with_head(text: str) -> bool:
     return any(head.end() == len(text) for head in HEAD.finditer(text, max(0, len(text) - 4)))
 
 
-def _listed_condition(text: str, start: int) -> bool:
+def listed_condition(text: str, start: int) -> bool:
     """Whether `start` lies in an item of a list of conditions: 有下列情形之一的：（一）行政机关作出…."""
     first = ITEM.search(text)
     return first is not None and first.start() < start and LISTED_CONDITIONS.search(text, 0, first.start()) is not None
@@ -341,21 +341,21 @@ def acting_counts(text: str) -> tuple[int, int, int]:
     """How many mentions act directly (由X决定, X应当), how many on a party's application or report (向X申请), and
     how many bodies `find_subjects` names: whether a body acts on a party is what makes a 款 a power (guidelines
     section 1), so the classifier weighs these too."""
-    roles = _roles(text)
+    roles = find_roles(text)
     return (sum(role.score >= AGENT for role in roles), sum(WEAK <= role.score < AGENT for role in roles),
             len(_acting(roles)))
 
 
 def find_subjects(text: str) -> tuple[Span, ...]:
     """The acting bodies of this unit: each name once, where it acts most directly (the first such place)."""
-    return tuple(Span(role.name, role.start, role.end) for role in _acting(_roles(text)))
+    return tuple(Span(role.name, role.start, role.end) for role in _acting(find_roles(text)))
 
 
-def _acting(roles: list[_Role]) -> list[_Role]:
+def _acting(roles: list[Role]) -> list[Role]:
     """The roles `find_subjects` lists, in text order."""
-    best: dict[str, _Role] = {}
+    best: dict[str, Role] = {}
     for role in roles:
-        if _not_a_body(role.name):
+        if not_a_body(role.name):
             continue
         kept = best.get(role.name)
         if kept is None or role.score > kept.score:
@@ -363,24 +363,24 @@ def _acting(roles: list[_Role]) -> list[_Role]:
     acting = [role for role in best.values() if role.score >= WEAK]
     acting = [
         role for role in acting
-        if not any(_short_for(role.name, other.name) or _restated(role, other) for other in acting if other is not role)
+        if not any(short_for(role.name, other.name) or _restated(role, other) for other in acting if other is not role)
     ]
     return sorted(acting, key=lambda role: role.start)
 
 
-def _restated(role: _Role, other: _Role) -> bool:
+def _restated(role: Role, other: Role) -> bool:
     """Whether `role` and `other` name one body, one with a clause before it (管理专利工作的部门 … 进行处理的
     管理专利工作的部门), and `role` is the one not listed: the body is listed where it acts more directly, else
-    where it is named first. A short reference that `_short_for` already drops is left to it."""
+    where it is named first. A short reference that `short_for` already drops is left to it."""
     longer, shorter = (role, other) if len(role.name) > len(other.name) else (other, role)
     if not (longer.name.endswith(shorter.name) and longer.name[: -len(shorter.name)].endswith("的")):
         return False
-    if _short_for(shorter.name, longer.name):
+    if short_for(shorter.name, longer.name):
         return False
     return (role.score, -role.start) < (other.score, -other.start)
 
 
-def _short_for(short: str, full: str) -> bool:
+def short_for(short: str, full: str) -> bool:
     """A short reference to a body also named in full: 受理申请的农业农村主管部门 for 县级以上…农业农村主管部门."""
     core = short.rsplit("的", 1)[-1]
     if LEVELLED.search(core):
@@ -415,16 +415,13 @@ GOVERNMENT = re.compile(r"(?:人民政府|国务院)$")
 
 
 def resolve_subject(provisions: Sequence[Provision], index: int) -> ResolvedSubject | None:
-    """Who acts in `provisions[index]` when the 款 names no body (None when it names one, or nothing says who).
+    """Who acts in `provisions[index]`, a 款 whose reading named no acting body (None when nothing says who).
 
     Tried in order, the more specific first: the 款 it refers to (依照前款规定处罚, 本条第二款, 本法第三十条), the
     statute's general clause on penalties (本法规定的行政处罚，由…决定; only for a 款 with a sanction), the
     competent department the statute names (…部门负责本行政区域内…的监督管理工作).
     """
-    provision = provisions[index]
-    if find_subjects(_analysed(provision)):
-        return None
-    statute = tuple(provisions)
+    provision, statute = provisions[index], tuple(provisions)
     return _referenced(statute, provision, MAX_HOPS) or _general_clause(statute, provision) or _competent(statute)
 
 
@@ -508,7 +505,7 @@ def _general_clauses(statute: tuple[Provision, ...]) -> list[tuple[str, Resolved
     for candidate in statute:
         text = _analysed(candidate)
         for clause in GENERAL_CLAUSE.finditer(text):
-            acting = [role for role in _roles(text) if role.start >= clause.end() and role.score >= AGENT]
+            acting = [role for role in find_roles(text) if role.start >= clause.end() and role.score >= AGENT]
             if acting:
                 group = [acting[0]]
                 for role in acting[1:]:
@@ -536,7 +533,7 @@ def _competent(statute: tuple[Provision, ...]) -> ResolvedSubject | None:
     for order, candidate in enumerate(statute):
         text = _analysed(candidate)
         general = any("总则" in chapter for chapter in candidate.chapters)
-        for role in _roles(text):
+        for role in find_roles(text):
             sentence = SENTENCE_END.split(text[role.end :], maxsplit=1)[0]
             # 市药品监管部门、区…的部门（以下统称药品监管部门）负责…: the name the statute gives them all
             alias = ALIAS.match(sentence)
@@ -545,7 +542,7 @@ def _competent(statute: tuple[Provision, ...]) -> ResolvedSubject | None:
                 start, end = role.end + alias.start("alias"), role.end + alias.end("alias")
                 sentence = sentence[alias.end() :]
             name = text[start:end]
-            if role.score < AGENT or not COMPETENT.match(sentence) or _not_a_body(name) or VAGUE.search(name):
+            if role.score < AGENT or not COMPETENT.match(sentence) or not_a_body(name) or VAGUE.search(name):
                 continue
             government = GOVERNMENT.search(name) is not None
             found.append((not general, government, "本行政区域" not in sentence, order, candidate, start, end))

@@ -312,8 +312,3 @@ def test_a_unit_without_sanction_takes_the_competent_department() -> None:
     resolved = resolve_subject(provisions, index)
     assert resolved is not None
     assert (resolved.text, resolved.rule) == ("市、县（市、区）生态环境主管部门", "competent_department")
-
-
-def test_a_unit_that_names_its_body_needs_no_resolution() -> None:
-    provisions = provisions_of("社会法/安全生产法(2021-06-10).md")
-    assert resolve_subject(provisions, index_of(provisions, "《中华人民共和国安全生产法》第一百一十条第一款")) is None

@@ -89,7 +89,11 @@ JOINING = ("及其", "及")
 CONJ_BEFORE = re.compile(rf"(?:{CONJ.pattern})$")
 PLACE_END = re.compile(r"(?:省|自治区|直辖市|自治州|市|区|县|旗|乡|镇|街道|[（(][市区县镇、]+[）)])级?$")
 PLACE_START = re.compile(r"^(?:省|自治区|直辖市|自治州|市(?!场)|区(?!域)|县|旗|乡(?!村)|镇|社区|国务院|设区的市)")
-PARTY_END = re.compile(r"(?:单位|人|者|属|企业|组织|团体|公司|职工)$")
+# A conjunct ending in a party or a thing is a noun of its own, not a modifier shared with the body after it
+# (拖移至不妨碍交通的地点或者公安机关交通管理部门指定的地点).
+PARTY_OR_THING_END = re.compile(
+    r"(?:单位|人|者|属|企业|组织|团体|公司|职工|地点|场所|区域|设施|物品|车辆|货物|财物|资料|文件)$"
+)
 MAX_SHARED_MODIFIER = 6
 # A name that says its level or place names a body of its own, not a short reference to one named before.
 LEVELLED = re.compile(r"人民政府|国务院|^(?:省|市|县|区|乡|镇|设区|自治区|直辖市)")
@@ -178,7 +182,7 @@ def _conjuncts(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
 
 def _shares_head(left: str, right: str) -> bool:
     """Whether `left`, joined by a conjunction, is a modifier of the same body: 市或者区…部门, 建设、土地…部门."""
-    if not left or _ends_with_head(left) or PARTY_END.search(left):
+    if not left or _ends_with_head(left) or PARTY_OR_THING_END.search(left):
         return False
     heads = list(HEAD.finditer(left))
     if PLACE_START.match(right):

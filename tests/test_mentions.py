@@ -47,6 +47,15 @@ def test_a_body_a_market_reports_to_is_only_named() -> None:
     assert find_acting(text) == ()
 
 
+def test_a_place_before_a_body_is_no_part_of_its_name() -> None:
+    """…拖移至不妨碍交通的地点或者公安机关交通管理部门指定的地点: the finder read 交通的地点或者公安机关交通管理部门 as
+    one name, a longer name of the body that tows, and the model dropped the body as short for it."""
+    text = provision("部门规章/公安部/道路交通安全违法行为处理程序规定(2020-04-30).md",
+                     "《道路交通安全违法行为处理程序规定》第三十三条第一款").text
+    assert {role.name for role in find_roles(text)} == {"公安机关交通管理部门"}
+    assert [span.text for span in find_acting(text)] == ["公安机关交通管理部门"]
+
+
 def test_a_penalty_whose_only_named_body_designates_a_place_takes_the_competent_department() -> None:
     """…拖移至不妨碍交通的地点或者公安机关交通管理部门指定的地点停放: the body named only designates where; the fine is
     imposed by the department the law charges with road traffic, and the entry says where that came from."""

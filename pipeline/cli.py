@@ -840,8 +840,8 @@ def build_parser() -> argparse.ArgumentParser:
         "train", help="retrain a shipped model from models/config.toml",
         description="Retrain a model: pretrain (the MLM encoder), linear, transformer, ensemble, tagger (subjects), "
                     "mentions (which named bodies act) or aligner (version alignment, from annotations/alignments). "
-                    "Category models learn from the "
-                    "train split, choose thresholds on dev, and write their scores to meta.json.",
+                    "Category models learn from the train split, choose thresholds on dev, and write their scores to "
+                    "meta.json.",
     )
     train_parser.add_argument("model", choices=TRAINABLE)
     train_parser.add_argument("--config", default=str(MODELS / "config.toml"), metavar="CONFIG.toml")

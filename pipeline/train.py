@@ -104,7 +104,10 @@ def choose_threshold(scorer: Scorer, dev: Sequence[Annotation]) -> tuple[float, 
 def choose_subject_gate(classifier: Classifier, dev: Sequence[Annotation]) -> tuple[str | None, float]:
     """Whose best score must reach what for a unit's bodies to be shown: the classifier's own scores (None) or, for
     an ensemble, one of its cheap members', at the threshold that maximises subject F1 on dev. The ensemble's mean is
-    tuned to separate categories; a member's best score can rank power-like units better for naming bodies."""
+    tuned to separate categories; a member's best score can rank power-like units better for naming bodies. An
+    ensemble's own mean is no candidate: gating on it runs the costly member wherever that mean nears the subject
+    threshold (1,785 of 10,487 units of 150 corpus statutes at 0.25, against 635 behind the linear member's gate), for
+    dev subject F1 0.839 against 0.833 and test 0.783 against 0.788 (2026-11-23)."""
     texts = [unit.text for unit in dev]
     scorer = classifier.scorer
     replay: Scorer
@@ -112,7 +115,7 @@ def choose_subject_gate(classifier: Classifier, dev: Sequence[Annotation]) -> tu
         replay = EnsembleScorer(
             {name: _Fixed(name, texts, member.scores(texts)) for name, member in scorer.members.items()}, scorer.weights
         )
-        gates: list[str | None] = [None, *(name for name in scorer.members if name not in COSTLY)]
+        gates: list[str | None] = [name for name in scorer.members if name not in COSTLY]
     else:
         replay, gates = _Fixed(scorer.name, texts, scorer.scores(texts)), [None]
     best: tuple[float, str | None, float] | None = None

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
-from pipeline.models import CATEGORIES, Annotation
+from pipeline.models import CATEGORIES, NAMES_BODY, Annotation
 from pipeline.rules import criminal_sentence, rule_scores
 
 MODELS = Path(__file__).resolve().parent.parent / "models"
@@ -104,9 +104,9 @@ class EnsembleScorer:
 
 @dataclass(frozen=True)
 class Classifier:
-    """A scorer with the threshold that turns its scores into predicted categories, and the subject gate: whose best
-    score (`subject_gate`, an ensemble member; None: the scorer's own) must reach `subject_threshold` for a unit's
-    acting bodies to be named."""
+    """A scorer with the threshold that turns its scores into predicted categories, and the subject gate: whose
+    `gate_score` (`subject_gate`, an ensemble member; None: the scorer's own) must reach `subject_threshold` for the
+    acting bodies of a unit without a predicted category to be named."""
 
     scorer: Scorer
     threshold: float
@@ -134,9 +134,10 @@ class Classifier:
             rows = self.scorer.combine(found)
             gating = [row or {} for row in found[self.subject_gate]] if self.subject_gate else rows
         else:
-            rows = gating = self.scorer.scores(chosen)
+            gating = self.scorer.scores(chosen)
+            rows = [{category: row[category] for category in CATEGORIES} for row in gating]
         for index, row, gate_row in zip(scorable, rows, gating, strict=True):
-            results[index] = (row, max(gate_row.values(), default=0.0) >= gate)
+            results[index] = (row, gate_score(gate_row) >= gate)
         return results
 
     def classify(self, texts: Sequence[str]) -> list[dict[str, float]]:
@@ -160,6 +161,14 @@ class Classifier:
             for category in CATEGORIES
             if scores[category] >= self.threshold
         ]
+
+
+def gate_score(row: dict[str, float]) -> float:
+    """How strongly a unit's scores call for naming its acting bodies: the scorer's names-body probability where it
+    gives one (the linear model learns it from the gold subjects), else its best category score."""
+    if NAMES_BODY in row:
+        return row[NAMES_BODY]
+    return max((row[category] for category in CATEGORIES if category in row), default=0.0)
 
 
 def load_classifier(name: str = DEFAULT_MODEL, models: Path = MODELS) -> Classifier:

@@ -45,11 +45,13 @@ def multi_hot(categories: Iterable[str]) -> list[float]:
 
 
 def labelled_dataset(annotations: Sequence[Annotation], weight: float = 1.0) -> Dataset:
-    """Gold or weakly labelled units as the models' training and evaluation table."""
+    """Gold or weakly labelled units as the models' training and evaluation table; `names_body` is whether the unit
+    names its acting body (gold subjects), which the linear model's subject gate learns."""
     return Dataset.from_dict(
         {
             "text": [a.text for a in annotations],
             "labels": [multi_hot(a.categories) for a in annotations],
+            "names_body": [1.0 if a.subjects else 0.0 for a in annotations],
             "weight": [weight] * len(annotations),
             "statute": [a.file or "" for a in annotations],
             "citation": [a.citation for a in annotations],

@@ -1,5 +1,6 @@
 """The scikit-learn classifier: jieba words, character n-grams, the rule layer's hits and the subject finder's
-reading, one logistic regression per category.
+reading, one logistic regression per category, and one for whether the 款 names its acting body (the subject gate:
+a category score ranks how power-like a unit is, not whether a body acting in it is named there).
 
 Words carry the legal terms (罚款, 许可证, 监督检查); character n-grams carry what jieba splits badly
 (吊销, 滞纳金 inside longer runs) and need no dictionary; the rule hits add the statutes' own
@@ -26,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import jieba
 import numpy as np
 
-from pipeline.models import CATEGORIES
+from pipeline.models import CATEGORIES, NAMES_BODY
 from pipeline.rules import RULES, rule_hits
 from pipeline.subjects import acting_counts
 from pipeline.write import atomic_open
@@ -38,6 +39,8 @@ if TYPE_CHECKING:  # `datasets` and scikit-learn take seconds to import, and onl
     from sklearn.linear_model import LogisticRegression
 
 jieba.setLogLevel(logging.WARNING)
+
+SCORED = (*CATEGORIES, NAMES_BODY)  # the model's columns: ten categories, then whether the unit names its body
 
 
 def words(text: str) -> list[str]:
@@ -131,6 +134,8 @@ class LinearClassifier:
                        csr_matrix(dense_features(texts, self.settings))]).tocsr()
 
     def fit(self, data: Dataset) -> LinearScorer:
+        """One regression per category (balanced, `C`) and one for whether the unit names its acting body
+        (`body_C`, unweighted: its probability is read against a threshold as it comes)."""
         from sklearn.linear_model import LogisticRegression
 
         texts = data["text"]
@@ -138,15 +143,18 @@ class LinearClassifier:
         self.char_vectorizer.fit(texts)
         features = self.features(texts)
         labels, weights = np.array(data["labels"], dtype=int), np.array(data["weight"])
-        coefficients = np.zeros((features.shape[1], len(CATEGORIES)))
-        intercepts = np.zeros(len(CATEGORIES))
-        for column, category in enumerate(CATEGORIES):
-            target = labels[:, column]
-            if target.min() == target.max():  # a category the data never (or always) has: a constant score
+        targets = {category: (labels[:, column], self.settings["C"], self.settings["class_weight"])
+                   for column, category in enumerate(CATEGORIES)}
+        targets[NAMES_BODY] = (np.array(data["names_body"], dtype=int), self.settings["body_C"], None)
+        coefficients = np.zeros((features.shape[1], len(SCORED)))
+        intercepts = np.zeros(len(SCORED))
+        for column, name in enumerate(SCORED):
+            target, strength, class_weight = targets[name]
+            if target.min() == target.max():  # a target the data never (or always) has: a constant score
                 intercepts[column] = np.inf if len(target) and target[0] else -np.inf
                 continue
-            model = LogisticRegression(C=self.settings["C"], max_iter=2000, class_weight=self.settings["class_weight"])
-            self.models[category] = model.fit(features, target, sample_weight=weights)
+            model = LogisticRegression(C=strength, max_iter=2000, class_weight=class_weight)
+            self.models[name] = model.fit(features, target, sample_weight=weights)
             coefficients[:, column], intercepts[column] = model.coef_[0], model.intercept_[0]
         return LinearScorer(
             self.settings, _vocabulary(self.word_vectorizer), self.word_vectorizer.idf_,
@@ -163,9 +171,9 @@ def _vocabulary(vectorizer: TfidfVectorizer) -> list[str]:
 
 
 class LinearScorer:
-    """Scores every category of a 款 with a probability from its own logistic regression: TF-IDF of the unit's word
-    and character terms (sublinear counts, each block scaled to unit length), the rule and finder columns, then a
-    sigmoid of each category's linear score."""
+    """Scores every category of a 款, and whether it names its acting body, with a probability from its own logistic
+    regression: TF-IDF of the unit's word and character terms (sublinear counts, each block scaled to unit length),
+    the rule and finder columns, then a sigmoid of each linear score."""
 
     name = "linear"
 
@@ -195,7 +203,7 @@ class LinearScorer:
                 linear[row] += values @ self.coefficients[start + columns]
         with np.errstate(over="ignore"):
             probabilities = 1.0 / (1.0 + np.exp(-linear))
-        return [dict(zip(CATEGORIES, map(float, row), strict=True)) for row in probabilities]
+        return [dict(zip(SCORED, map(float, row), strict=True)) for row in probabilities]
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
@@ -208,7 +216,12 @@ class LinearScorer:
 
     @staticmethod
     def load(directory: Path) -> LinearScorer:
-        with np.load(directory / "model.npz") as saved:
+        path = directory / "model.npz"
+        with np.load(path) as saved:
+            if saved["intercepts"].shape != (len(SCORED),):
+                raise ValueError(f"{path}: {saved['intercepts'].shape[0]} scores, not the {len(SCORED)} of this "
+                                 "version (ten categories and whether a unit names its body); retrain it with "
+                                 "`powers train linear`")
             return LinearScorer(
                 json.loads(str(saved["settings"])), saved["word_terms"].tolist(), saved["word_idf"],
                 saved["char_terms"].tolist(), saved["char_idf"], saved["coefficients"], saved["intercepts"],

@@ -30,6 +30,9 @@ CATEGORIES: tuple[str, ...] = (
 """The ten power categories of the annotation guidelines, in their order."""
 PENALTY = CATEGORIES[1]
 """行政处罚: the category whose 款 set penalty ranges, tiers and per-项 entries."""
+NAMES_BODY = "names_body"
+"""A score beside the categories: how likely the 款 names its own acting body (gold subjects). The linear model learns
+it; the subject gate reads it where a scorer gives it (`pipeline/classify.py`)."""
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from pipeline.subjects import find_subjects
 from pipeline.write import atomic_open
 
 THRESHOLDS = tuple(round(0.05 * step, 2) for step in range(3, 15))  # 0.15 … 0.70
-SUBJECT_THRESHOLDS = tuple(round(0.05 * step, 2) for step in range(1, 10))  # 0.05 … 0.45
+SUBJECT_THRESHOLDS = tuple(round(0.05 * step, 2) for step in range(1, 20))  # 0.05 … 0.95
 
 
 def load_config(path: Path = MODELS / "config.toml", models: Path | None = None) -> dict[str, Any]:
@@ -102,9 +102,10 @@ def choose_threshold(scorer: Scorer, dev: Sequence[Annotation]) -> tuple[float, 
 
 
 def choose_subject_gate(classifier: Classifier, dev: Sequence[Annotation]) -> tuple[str | None, float]:
-    """Whose best score must reach what for a unit's bodies to be shown: the classifier's own scores (None) or, for
-    an ensemble, one of its cheap members', at the threshold that maximises subject F1 on dev. The ensemble's mean is
-    tuned to separate categories; a member's best score can rank power-like units better for naming bodies. An
+    """Whose `gate_score` must reach what for the bodies of a unit without a category to be shown: the classifier's
+    own (None) or, for an ensemble, one of its cheap members', at the threshold that maximises subject F1 on dev. The
+    ensemble's mean is tuned to separate categories; a member's score, above all the linear model's own regression
+    for whether a unit names its body, can rank units better for naming bodies. An
     ensemble's own mean is no candidate: gating on it runs the costly member wherever that mean nears the subject
     threshold (1,785 of 10,487 units of 150 corpus statutes at 0.25, against 635 behind the linear member's gate), for
     dev subject F1 0.839 against 0.833 and test 0.783 against 0.788 (2026-11-23)."""
@@ -181,7 +182,8 @@ DESCRIPTION = {
     "linear": "One logistic regression per category over TF-IDF of jieba words and word bigrams, character "
               "1–3-grams, the rule layer's hits and a few context patterns (a body acting, a violation clause, "
               "a party's duty, procedure, internal work) and the subject finder's reading (bodies that act, bodies "
-              "applied to). `pipeline/linear.py`.",
+              "applied to); one more over the same columns for whether the unit names its acting body (the subject "
+              "gate). `pipeline/linear.py`.",
     "transformer": "A character-level BERT pretrained here by masked-language modelling on the shared corpus "
                    "(dev and test statutes excluded, every version), then fine-tuned with a sigmoid per category; "
                    "long units are scored on overlapping windows, the maximum taken. `pipeline/transformer.py`.",
@@ -212,9 +214,10 @@ def model_card(meta: dict[str, Any]) -> str:
 {DESCRIPTION[name]}
 
 Predicts a category when its probability reaches **{meta['threshold']}** (chosen on the dev split to maximise
-the mean of micro- and macro-F1). Names a unit's acting bodies (`pipeline/mentions.py`) when the best category
-probability of {_gate(meta)} reaches **{meta['subject_threshold']}** (both chosen on dev to maximise subject
-character-overlap F1).
+the mean of micro- and macro-F1). Names the acting bodies (`pipeline/mentions.py`) of a unit with a predicted
+category, and of one where {_gate(meta)} scores **{meta['subject_threshold']}** or more that the unit names its body
+(the linear model's own regression for it; for a model without one, its best category probability), both chosen on
+dev to maximise subject character-overlap F1.
 
 ## Data
 Gold units of the train split of `annotations/splits.toml` ({len(meta['train_statutes'])} statutes), labelled by

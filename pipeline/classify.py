@@ -118,11 +118,10 @@ class Classifier:
         return self.scorer.name
 
     def read(self, texts: Sequence[str]) -> list[tuple[dict[str, float], bool]]:
-        """Each unit's scores for all ten categories, and whether it is power-like enough to name its acting bodies:
-        the subject threshold (chosen on dev for subject F1) may sit below the category threshold, since a body is
-        worth showing on a doubtful unit too. A unit with no Chinese text (empty, numbers only) or that sets a
-        criminal punishment and no administrative sanction (criminal liability: no category by the guidelines)
-        scores zero."""
+        """Each unit's scores for all ten categories, and whether its subject gate opens (`gate_score` reaches the
+        subject threshold, chosen on dev for subject F1), so that its acting bodies are named without a category
+        too. A unit with no Chinese text (empty, numbers only) or that sets a criminal punishment and no administrative
+        sanction (criminal liability: no category by the guidelines) scores zero."""
         scorable = [
             index for index, text in enumerate(texts) if CHINESE.search(text or "") and not criminal_sentence(text)
         ]

@@ -2,10 +2,11 @@
 
 A record keeps every field of `powers segment` and adds `categories` (the predicted labels only, each with its score,
 in the guidelines' order), `subjects`, `penalties`, `measures` and `warnings`. Subjects (the names the rule finder
-delimits that the mention model, `pipeline/mentions.py`, reads as acting) are read only in a 款 that is power-like
-(its best category score, or that of the ensemble member chosen as subject gate, reaches the model's subject
-threshold; both chosen on dev): the guidelines give a body only where it exercises a power. Penalty ranges are read
-only in a 款 that carries 行政处罚. Reading such records back gives Annotations for scoring.
+delimits that the mention model, `pipeline/mentions.py`, reads as acting) are read only in a 款 with a predicted
+category or whose subject gate opens (`classify.gate_score`: the linear model's probability that the 款 names its
+acting body, or a best category score, reaches the model's subject threshold; chosen on dev): the guidelines give a
+body only where it exercises a power. Penalty ranges are read only in a 款 that carries 行政处罚. Reading such records
+back gives Annotations for scoring.
 """
 
 from __future__ import annotations

@@ -380,15 +380,23 @@ def train_mentions(config: dict[str, Any]) -> dict[str, Any]:
     return {"threshold": chosen, **meta["through_classifier"]}
 
 
+def _overlap(units: Sequence[Annotation], predicted: Sequence[Annotation]) -> float:
+    return round(evaluate(units, predicted).subject_overlap.f1 or 0.0, 4)
+
+
 def _through(units: Sequence[Annotation], classifier: Classifier, read: Bodies) -> float:
     """Subject overlap F1 of `read` behind the classifier's gate, as `powers eval` scores it."""
-    return round(evaluate(units, annotate(units, classifier, read)).subject_overlap.f1 or 0.0, 4)
+    return _overlap(units, annotate(units, classifier, read))
+
+
+def _read_behind_gold(unit: Annotation, read: Bodies) -> Annotation:
+    """`unit` with the bodies `read` finds if the gold gives it a category, none otherwise."""
+    return replace(unit, subjects=read(unit.text) if unit.categories else ())
 
 
 def _behind_gold(units: Sequence[Annotation], read: Bodies) -> float:
     """Subject overlap F1 of `read` in the units the gold gives a category: the reading alone, no classifier."""
-    predicted = [replace(unit, subjects=read(unit.text) if unit.categories else ()) for unit in units]
-    return round(evaluate(units, predicted).subject_overlap.f1 or 0.0, 4)
+    return _overlap(units, [_read_behind_gold(unit, read) for unit in units])
 
 
 def _left_out(units: Sequence[Annotation], settings: dict[str, Any], threshold: float) -> float:
@@ -399,9 +407,8 @@ def _left_out(units: Sequence[Annotation], settings: dict[str, Any], threshold: 
     for k in range(settings["folds"]):
         model = fit([unit for unit in units if fold[unit.file or ""] != k], settings["C"], settings["none_weight"],
                     threshold)
-        predicted += [replace(unit, subjects=model.subjects(unit.text) if unit.categories else ())
-                      for unit in units if fold[unit.file or ""] == k]
-    return round(evaluate(units, predicted).subject_overlap.f1 or 0.0, 4)
+        predicted += [_read_behind_gold(unit, model.subjects) for unit in units if fold[unit.file or ""] == k]
+    return _overlap(units, predicted)
 
 
 def mentions_card(meta: dict[str, Any], model: MentionModel) -> str:

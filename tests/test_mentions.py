@@ -91,11 +91,12 @@ def test_a_saved_model_reads_as_the_fitted_one(gold: dict[str, list], tmp_path: 
 
 def test_the_gate_reads_whether_a_unit_names_its_acting_body() -> None:
     """Bodies are named where the linear model's own regression reads that a 款 names its acting body, not where the
-    款 merely reads like a power: 第二十三条 (the traffic police review driving licences) names its body though no
-    category reaches the threshold; 第八十四条第一款 (the traffic police accept the supervisory organs' oversight)
-    scores higher as a power but names no body that acts on a party, and gets none."""
+    款 merely reads like a power: 第一百二十一条第一款 (the agricultural machinery departments exercise the traffic
+    police's powers over tractors) names its body though no category reaches the threshold; 第八十四条第一款 (the
+    traffic police accept the supervisory organs' oversight) scores higher as a power but names no body that acts on
+    a party, and gets none."""
     classifier = load_classifier()
-    articles = ("第二十三条", "第八十四条第一款")
+    articles = ("第一百二十一条第一款", "第八十四条第一款")
     texts = [provision(TRAFFIC, f"《中华人民共和国道路交通安全法》{article}").text for article in articles]
     (review, review_named), (oversight, oversight_named) = classifier.read(texts)
     assert not classifier.predicted(review) and review_named

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from itertools import combinations
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +17,7 @@ from pipeline.evaluate import evaluate
 from pipeline.gold import load_annotations, load_splits, split
 from pipeline.linear import SCORED, LinearClassifier, LinearScorer
 from pipeline.models import CATEGORIES, NAMES_BODY
-from pipeline.train import TRAINERS, load_config
+from pipeline.train import TRAINERS, load_config, train_folds
 
 
 def test_the_linear_model_retrains_beats_the_rules_on_dev_and_writes_its_card(tmp_path: Path) -> None:
@@ -118,3 +119,26 @@ def test_the_encoder_pretrains_fine_tunes_and_scores_long_units_on_every_window(
     assert set(owners) == {0} and len(owners) > 3 and windows["input_ids"].shape[1] == settings["max_length"]
     scores = classifier.scores([long_unit, "", gold[0].text])
     assert all(set(row) == set(CATEGORIES) and all(0.0 <= value <= 1.0 for value in row.values()) for row in scores)
+
+
+def test_the_subject_gate_reads_train_statutes_only_through_models_that_never_saw_them() -> None:
+    """The train folds that join dev in choosing the ensemble's subject gate: whole statutes to a fold, every unit
+    once, each scored by a linear model fitted on the other folds alone."""
+    config = load_config()
+    config["ensemble"]["gate_folds"] = 3
+    names = {"消防法(2021-04-29).md", "工伤保险条例(2010-12-20).md", "价格法(1997-12-29).md",
+             "产品质量法(2018-12-29).md", "个人所得税法(2018-08-31).md", "乡村医生从业管理条例(2003-08-05).md"}
+    train = [unit for unit in split(load_annotations(REPO / "annotations" / "gold"), load_splits())["train"]
+             if unit.file in names]
+    assert {unit.file for unit in train} == names
+    folds = train_folds(config, train, mention_threshold=0.35)
+
+    assert sorted(unit.key for fold in folds for unit in fold.units) == sorted(unit.key for unit in train)
+    statutes = [{unit.file for unit in fold.units} for fold in folds]
+    assert all(statutes) and not any(a & b for a, b in combinations(statutes, 2))
+    held = folds[0].units
+    others = LinearClassifier(config["linear"]).fit(labelled_dataset([unit for unit in train if unit not in held]))
+    texts = [unit.text for unit in held]
+    assert folds[0].members["linear"].scores(texts) == others.scores(texts)
+    everything = LinearClassifier(config["linear"]).fit(labelled_dataset(train))
+    assert folds[0].members["linear"].scores(texts) != everything.scores(texts)

@@ -113,14 +113,18 @@ class Fold:
     bodies: Bodies
 
 
-REFITTED = ("rules", "linear")  # the members `train_folds` can fit again fold by fold (the rules need no fitting)
+REFITTED = frozenset({"rules", "linear"})  # the members `train_folds` fits again fold by fold (rules need no fitting)
 
 
-def statute_folds(units: Sequence[Annotation], folds: int) -> list[list[Annotation]]:
-    """`units` in `folds` groups, whole statutes to a group (by file name, round robin in name order)."""
+def statute_folds(units: Sequence[Annotation], folds: int) -> list[tuple[list[Annotation], list[Annotation]]]:
+    """`units` in `folds` groups, whole statutes to a group (by file name, round robin in name order): each group
+    held out, with the units of the other groups to fit on."""
     files = sorted({unit.file or "" for unit in units})
     fold = {name: order % folds for order, name in enumerate(files)}
-    return [[unit for unit in units if fold[unit.file or ""] == k] for k in range(folds)]
+    return [
+        ([unit for unit in units if fold[unit.file or ""] == k], [unit for unit in units if fold[unit.file or ""] != k])
+        for k in range(folds)
+    ]
 
 
 def train_folds(config: dict[str, Any], train: Sequence[Annotation], mention_threshold: float) -> list[Fold]:
@@ -129,9 +133,7 @@ def train_folds(config: dict[str, Any], train: Sequence[Annotation], mention_thr
     from pipeline.linear import LinearClassifier
 
     folds = []
-    for held in statute_folds(train, config["ensemble"]["gate_folds"]):
-        kept = {id(unit) for unit in held}
-        rest = [unit for unit in train if id(unit) not in kept]
+    for held, rest in statute_folds(train, config["ensemble"]["gate_folds"]):
         texts = [unit.text for unit in held]
         linear = LinearClassifier(config["linear"]).fit(labelled_dataset(rest))
         mentions = fit(rest, config["mentions"]["C"], config["mentions"]["none_weight"], mention_threshold)
@@ -386,11 +388,11 @@ def train_ensemble(config: dict[str, Any]) -> dict[str, Any]:
     used = [config["data"]["models"] / name for name, weight in best[1].items() if weight and name != "rules"]
     weighted = {name for name, weight in best[1].items() if weight}
     folds: list[Fold] = []
-    if weighted <= set(REFITTED):
+    if weighted <= REFITTED:
         threshold = load_mention_model(config["data"]["models"] / "mentions" / "model.json").threshold
         folds = train_folds(config, splits["train"], threshold)
     else:
-        print(f"powers train: {', '.join(sorted(weighted - set(REFITTED)))} cannot be fitted fold by fold here; the "
+        print(f"powers train: {', '.join(sorted(weighted - REFITTED))} cannot be fitted fold by fold here; the "
               "subject gate is chosen on dev alone", file=sys.stderr)
     return finish("ensemble", EnsembleScorer(members, best[1]), splits, directory, {"weights": best[1]}, used, folds)
 
@@ -469,9 +471,8 @@ def _behind_gold(units: Sequence[Annotation], read: Bodies) -> float:
 def _left_out(units: Sequence[Annotation], settings: dict[str, Any], threshold: float) -> float:
     """`_behind_gold` on the train split, each statute read by a model fitted on the other folds of statutes."""
     gold, predicted = [], []
-    for held in statute_folds(units, settings["folds"]):
-        kept = {id(unit) for unit in held}
-        model = fit([unit for unit in units if id(unit) not in kept], settings["C"], settings["none_weight"], threshold)
+    for held, rest in statute_folds(units, settings["folds"]):
+        model = fit(rest, settings["C"], settings["none_weight"], threshold)
         gold += held
         predicted += [_read_behind_gold(unit, model.subjects) for unit in held]
     return _overlap(gold, predicted)

@@ -54,7 +54,8 @@ PREPOSITIONS = (
     "再", "即", "而", "关于", "自", "应当", "可以", "必须", "须", "不得", "依法", "依照", "按照", "根据", "依据",
     "因", "是", "凭", "本法", "本条例", "本规定", "本办法", "未", "也", "又", "还", "及时", "如果", "为了", "同时",
     "分别", "定期", "优先", "参照", "另行", "积极", "充分", "从", "至", "获得", "获", "于", "送(?!达)",
-    "(?<!外)交(?![通易流办])", "(?<![行作认成])为(?![主准止])", "经过",
+    "(?<!外)交(?![通易流办])", "(?<![行作认成])为(?![主准止])", "经过", "按", "事先", "必要时", "是指",
+    "(?<![相供适响反对])应(?![急用对])", "(?<!之)后(?![勤续])",
 )
 # fmt: on
 # Verbs before a name (告知X, 会同X, 拒不接受X).
@@ -72,7 +73,7 @@ VERBS = (
     "利用", "完成", "联合", "组建", "健全", "变更", "提高", "实现", "用于", "聘请", "包括", "促进", "进入", "更换",
     "查获", "拒不", "列席", "超出", "开展", "调整", "研究", "约谈", "采取", "起草", "吸收", "整合", "协调", "采纳",
     "记录", "禁止", "参与", "扭送", "派驻", "知会", "接入", "扶持", "兴办", "悬挂", "商请", "转交", "交回", "交验",
-    "(?<!负)有(?!关|权|[^，。；的]{0,4}权(?:限)?的)", "商同(?!级)",
+    "(?<!负)有(?!关|权|[^，。；的]{0,4}权(?:限)?的)", "商同(?!级)", "持(?!有|续)", "验证", "核查",
 )
 # fmt: on
 # Verbs that open a relative clause naming a body: 组织实施该项统计调查的调查机构, 受理申请的…部门.
@@ -143,7 +144,7 @@ def _name_start(text: str, masked: str, head: re.Match[str]) -> int:
         and (m.end() < head.start() or not generic or not NAMING_VERBS.fullmatch(m.group()))
     ]
     start = max(cuts, default=clause)
-    while start < head.start() and text[start] in "的、":
+    while start < head.start() and (text[start] in "的、" or text[start].isspace()):
         start += 1
     closing = [
         i for i, char in enumerate(text[start : head.start()], start) if char in "）)" and not _opened(text, start, i)

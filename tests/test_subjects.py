@@ -12,7 +12,7 @@ from pipeline.evaluate import evaluate
 from pipeline.gold import load_annotations, load_splits, split
 from pipeline.models import ResolvedSubject
 from pipeline.segment import read_statute
-from pipeline.subjects import acting_counts, find_subjects, resolve_subject
+from pipeline.subjects import acting_counts, find_roles, find_subjects, resolve_subject
 
 DEV_OVERLAP_FLOOR = 0.89
 """Subject character-overlap F1 on the dev statutes, gold categories as the gate (measured 0.918)."""
@@ -312,3 +312,29 @@ def test_a_unit_without_sanction_takes_the_competent_department() -> None:
     resolved = resolve_subject(provisions, index)
     assert resolved is not None
     assert (resolved.text, resolved.rule) == ("市、县（市、区）生态环境主管部门", "competent_department")
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # A party's verb or modal before the body is no part of its name (train units).
+        ("对可能被植物检疫对象污染的包装材料、运载工具、场地、仓库等，也应实施检疫。如已被污染，托运人应按植物检疫机构的要求处理。",
+         "植物检疫机构"),
+        ("印刷企业接受委托印刷内部资料性出版物的，必须验证县级以上地方人民政府出版行政部门核发的准印证。",
+         "县级以上地方人民政府出版行政部门"),
+        ("宗教团体、宗教活动场所管理组织印制宗教内部资料性出版物，应当持市人民政府宗教事务行政部门的批准文件，报市人民政府"
+         "新闻出版行政部门核准，并办理准印或者复制委托手续。", "市人民政府宗教事务行政部门"),
+        ("检查与本条例第六条、第七条和第八条规定的不正当竞争行为有关的财物，必要时县级以上监督检查部门可以责令被检查的经营者"
+         "说明该商品的来源、数量。", "县级以上监督检查部门"),
+        ("被调查的当事人承诺纠正涉嫌违法行为并经国务院证券监督管理机构认可，当事人履行承诺后国务院证券监督管理机构终止案件调查。",
+         "国务院证券监督管理机构"),
+        ("本办法所称行政执法当事人承诺，是指国务院证券监督管理机构对涉嫌证券期货违法的单位或者个人进行调查期间。",
+         "国务院证券监督管理机构"),
+        # A stray space before a name in the statute's text is not in the span.
+        ("新建、改建农村公路的建筑控制区的范围， 县（市、区）人民政府应当自农村公路设计文件批准之日起三十日内公告。",
+         "县（市、区）人民政府"),
+    ],
+)
+def test_a_name_starts_after_the_words_that_lead_to_it(text: str, name: str) -> None:
+    assert name in [role.name for role in find_roles(text)]
+    assert all(role.name == name for role in find_roles(text) if role.name.endswith(name))

@@ -24,7 +24,7 @@ from pipeline.dataset import corpus_units, labelled_dataset, statute_name
 from pipeline.evaluate import Evaluation, evaluate
 from pipeline.extract import Bodies, annotate
 from pipeline.gold import load_annotations, load_splits, split
-from pipeline.mentions import MentionModel, fit, load_mention_model
+from pipeline.mentions import MentionModel, find_acting, fit, load_mention_model
 from pipeline.models import CATEGORIES, Annotation
 from pipeline.rules import rule_scores
 from pipeline.subjects import find_subjects
@@ -165,11 +165,12 @@ def choose_subject_gate(classifier: Classifier, dev: Sequence[Annotation], folds
     else:
         replay, gates, in_folds = _Fixed(scorer.name, texts, scorer.scores(texts)), [None], []
     gold = list(dev) + [unit for fold, _ in in_folds for unit in fold.units]
+    dev_bodies = cache(find_acting)  # read once, whatever the gate tried, as the folds' bodies are
     best: tuple[float, str | None, float] | None = None
     for gate in gates:
         for threshold in (*SUBJECT_THRESHOLDS, classifier.threshold):
             candidate = Classifier(replay, classifier.threshold, threshold, gate)
-            predicted = annotate(dev, candidate)
+            predicted = annotate(dev, candidate, dev_bodies)
             for fold, fold_scorer in in_folds:
                 predicted += annotate(fold.units, Classifier(fold_scorer, classifier.threshold, threshold, gate),
                                       fold.bodies)

@@ -107,24 +107,32 @@ class MentionModel:
         ])
         return 1 / (1 + np.exp(-z))
 
-    def subjects(self, text: str) -> tuple[Span, ...]:
-        """The acting bodies of `text`: each name once, at its likeliest mention, when likely enough."""
+    def likeliest(self, text: str) -> list[tuple[Role, float]]:
+        """Each body name of `text` once, at its likeliest mention, with that likelihood."""
         found = find_roles(text)
-        if not found:
-            return ()
         best: dict[str, tuple[Role, float]] = {}
-        for role, probability in zip(found, self.probabilities(text, found), strict=True):
+        for role, probability in zip(found, self.probabilities(text, found) if found else (), strict=True):
             if role.name not in best or probability > best[role.name][1]:
                 best[role.name] = (role, float(probability))
-        kept = [role for role, probability in best.values() if probability >= self.threshold]
-        kept = [role for role in kept if not any(short_for(role.name, o.name) for o in kept if o.name != role.name)]
-        return tuple(Span(role.name, role.start, role.end) for role in sorted(kept, key=lambda role: role.start))
+        return list(best.values())
+
+    def subjects(self, text: str) -> tuple[Span, ...]:
+        """The acting bodies of `text`: each name once, at its likeliest mention, when likely enough."""
+        return kept(self.likeliest(text), self.threshold)
 
     def save(self, path: Path) -> None:
         with atomic_open(path) as handle:
             json.dump({"intercept": self.intercept, "threshold": self.threshold,
                        "weights": {name: round(weight, 5) for name, weight in self.weights.items()}}, handle,
                       ensure_ascii=False, indent=0, separators=(",", ":"))
+
+
+def kept(likeliest: Sequence[tuple[Role, float]], threshold: float) -> tuple[Span, ...]:
+    """The names of `likeliest` whose likelihood reaches `threshold`, less those short for another kept, in text
+    order: apart from `MentionModel.likeliest`, so that training reads each text once whatever the threshold tried."""
+    chosen = [role for role, probability in likeliest if probability >= threshold]
+    chosen = [role for role in chosen if not any(short_for(role.name, o.name) for o in chosen if o.name != role.name)]
+    return tuple(Span(role.name, role.start, role.end) for role in sorted(chosen, key=lambda role: role.start))
 
 
 def load_mention_model(path: Path = MODEL) -> MentionModel:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from itertools import combinations
 from pathlib import Path
 
@@ -10,14 +11,15 @@ import numpy as np
 import pytest
 from conftest import REPO, SAMPLE
 
-from pipeline.classify import load_classifier
+from pipeline.classify import EnsembleScorer, load_classifier
 from pipeline.cli import TRAINABLE, main
 from pipeline.dataset import labelled_dataset
 from pipeline.evaluate import evaluate
 from pipeline.gold import load_annotations, load_splits, split
 from pipeline.linear import SCORED, LinearClassifier, LinearScorer
+from pipeline.mentions import fit
 from pipeline.models import CATEGORIES, NAMES_BODY
-from pipeline.train import TRAINERS, load_config, train_folds
+from pipeline.train import TRAINERS, in_fold, load_config, train_folds
 
 
 def test_the_linear_model_retrains_beats_the_rules_on_dev_and_writes_its_card(tmp_path: Path) -> None:
@@ -131,7 +133,7 @@ def test_the_subject_gate_reads_train_statutes_only_through_models_that_never_sa
     train = [unit for unit in split(load_annotations(REPO / "annotations" / "gold"), load_splits())["train"]
              if unit.file in names]
     assert {unit.file for unit in train} == names
-    folds = train_folds(config, train, mention_threshold=0.35)
+    folds = train_folds(config, train)
 
     assert sorted(unit.key for fold in folds for unit in fold.units) == sorted(unit.key for unit in train)
     statutes = [{unit.file for unit in fold.units} for fold in folds]
@@ -142,3 +144,17 @@ def test_the_subject_gate_reads_train_statutes_only_through_models_that_never_sa
     assert folds[0].members["linear"].scores(texts) == others.scores(texts)
     everything = LinearClassifier(config["linear"]).fit(labelled_dataset(train))
     assert folds[0].members["linear"].scores(texts) != everything.scores(texts)
+
+    rest = [unit for unit in train if unit not in held]
+    for threshold in (0.25, 0.5):  # the mention threshold is chosen on these readings too
+        model = fit(rest, config["mentions"]["C"], config["mentions"]["none_weight"], threshold)
+        assert [folds[0].bodies(threshold)(text) for text in texts] == [model.subjects(text) for text in texts]
+    assert any(folds[0].bodies(0.25)(text) != folds[0].bodies(0.5)(text) for text in texts)
+
+    shipped = load_classifier()
+    folded = in_fold(shipped, folds[0])
+    assert folded is not None and folded.scorer.scores(texts) != shipped.scorer.scores(texts)
+    assert (folded.threshold, folded.subject_threshold, folded.subject_gate) == (
+        shipped.threshold, shipped.subject_threshold, shipped.subject_gate)
+    with_transformer = replace(shipped, scorer=EnsembleScorer(shipped.scorer.members, {"transformer": 0.25}))
+    assert in_fold(with_transformer, folds[0]) is None  # no fold can refit it here: dev alone chooses

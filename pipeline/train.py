@@ -164,12 +164,11 @@ def choose_subject_gate(classifier: Classifier, dev: Sequence[Annotation], folds
                         ) -> tuple[str | None, float]:
     """Whose `gate_score` must reach what for the bodies of a unit without a category to be shown: the classifier's
     own (None) or, for an ensemble, one of its cheap members', at the threshold that maximises subject F1 on dev and
-    on the train `folds` (an ensemble's, read out of fold) pooled. The
-    ensemble's mean is tuned to separate categories; a member's score, above all the linear model's own regression
-    for whether a unit names its body, can rank units better for naming bodies. An
-    ensemble's own mean is no candidate: gating on it runs the costly member wherever that mean nears the subject
-    threshold (1,785 of 10,487 units of 150 corpus statutes at 0.25, against 635 behind the linear member's gate), for
-    dev subject F1 0.839 against 0.833 and test 0.783 against 0.788 (2026-11-23)."""
+    on the train `folds` (read out of fold) pooled. The ensemble's mean is tuned to separate categories; a member's
+    score, above all the linear model's own regression for whether a unit names its body, can rank units better for
+    naming bodies. An ensemble's own mean is no candidate: gating on it runs the costly member wherever that mean
+    nears the subject threshold (1,785 of 10,487 units of 150 corpus statutes at 0.25, against 635 behind the linear
+    member's gate), for dev subject F1 0.839 against 0.833 and test 0.783 against 0.788 (2026-11-23)."""
     texts = [unit.text for unit in dev]
     scorer = classifier.scorer
     replay: Scorer
@@ -178,9 +177,9 @@ def choose_subject_gate(classifier: Classifier, dev: Sequence[Annotation], folds
             {name: _Fixed(name, texts, member.scores(texts)) for name, member in scorer.members.items()}, scorer.weights
         )
         gates: list[str | None] = [name for name in scorer.members if name not in COSTLY]
-        in_folds = [(fold, EnsembleScorer(fold.members, scorer.weights)) for fold in folds]
     else:
-        replay, gates, in_folds = _Fixed(scorer.name, texts, scorer.scores(texts)), [None], []
+        replay, gates = _Fixed(scorer.name, texts, scorer.scores(texts)), [None]
+    in_folds = [(fold, folded.scorer) for fold in folds if (folded := in_fold(classifier, fold)) is not None]
     gold = list(dev) + [unit for fold, _ in in_folds for unit in fold.units]
     dev_bodies = cache(find_acting)  # read once, whatever the gate tried, as the folds' bodies are
     fold_bodies = [fold.bodies(load_mention_model().threshold) for fold, _ in in_folds]

@@ -459,6 +459,7 @@ def train_mentions(config: dict[str, Any]) -> dict[str, Any]:
     readers: dict[str, Bodies] = {"rules": find_subjects, "model": model.subjects}
     meta: dict[str, Any] = {
         "model": "mentions", "settings": settings, "threshold": chosen, "folds": len(folds),
+        "through_folds": len(through_folds),
         "chosen_on": len({unit.file for unit in splits["dev"]} | {unit.file for fold, _ in through_folds
                                                                   for unit in fold.units}),
         "curve": {str(threshold): f1 for threshold, f1 in curve.items()}, "behind_gold": {}, "through_classifier": {},
@@ -513,6 +514,9 @@ def mentions_card(meta: dict[str, Any], model: MentionModel) -> str:
                          sorted(model.weights.items(), key=lambda item: -abs(item[1]))[:25])
     settings = json.dumps(meta["settings"], ensure_ascii=False, indent=2)
     curve = " | ".join(f"{threshold}: {f1:.4f}" for threshold, f1 in meta["curve"].items())
+    chosen_on = (f"dev and the train statutes, each of {meta['folds']} folds read by a linear model and a mention "
+                 "model fitted on the others" if meta["through_folds"] else "dev alone (the classifier has a member "
+                 "that cannot be fitted fold by fold)")
     return f"""# Model card: mentions
 
 Which of the body names in a 款 are its acting bodies (实施主体, guidelines section 2). The rule finder
@@ -520,8 +524,7 @@ Which of the body names in a 款 are its acting bodies (实施主体, guidelines
 verdict with the characters around the mention, its head and core name, and whether its sentence sets a sanction or
 a licence (`pipeline/mentions.py`), and keeps a name, once, where it is likeliest, when that reaches
 **{meta['threshold']}**, chosen among {', '.join(map(str, MENTION_THRESHOLDS))} by subject overlap F1 behind the
-default classifier's gate, on {meta['chosen_on']} statutes: dev and the train statutes, each of {meta['folds']} folds
-read by a linear model and a mention model fitted on the others (threshold: F1 | {curve}).
+default classifier's gate, on {meta['chosen_on']} statutes: {chosen_on} (threshold: F1 | {curve}).
 {meta['features']:,} features; no scikit-learn at run time.
 
 ## Data

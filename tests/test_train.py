@@ -124,8 +124,9 @@ def test_the_encoder_pretrains_fine_tunes_and_scores_long_units_on_every_window(
 
 
 def test_the_subject_gate_reads_train_statutes_only_through_models_that_never_saw_them() -> None:
-    """The train folds that join dev in choosing the ensemble's subject gate: whole statutes to a fold, every unit
-    once, each scored by a linear model fitted on the other folds alone."""
+    """The train folds that join dev in choosing the ensemble's subject gate and the mention threshold: whole
+    statutes to a fold, every unit once, each scored by a linear model and read by a mention model fitted on the
+    other folds alone."""
     config = load_config()
     config["ensemble"]["gate_folds"] = 3
     names = {"消防法(2021-04-29).md", "工伤保险条例(2010-12-20).md", "价格法(1997-12-29).md",

@@ -2,7 +2,8 @@
 
 List compilers name a penalty entry after its violation (对未取得食品生产经营许可从事食品生产经营活动的处罚) and other
 entries after the act (食品生产许可, 扣留事故车辆, 办理养犬登记). The statute says the violation in the clause that
-ends in 的 before the sanction, or in each 项 under 有下列行为之一的; the act in the clause where the category's
+ends in 的 before the sanction, in the clause between a 违反…规定 lead and the body that sanctions it (违反本条例第N条
+规定，擅自…，由…处…), or in each 项 under 有下列行为之一的; the act in the clause where the category's
 own wording (the rule layer's patterns) occurs. A clause that only sets the occasion (…需要进行风险评估的,
 …之日起三十日内) or the rule followed (依照《行政许可法》的规定, 按照各自职责) names no act and is passed over; with
 no wording, the first clause that says what is done is the act, from the acting body's 应当 / 可以 on. A name is a
@@ -13,20 +14,31 @@ from __future__ import annotations
 
 import re
 
+from pipeline.linear import words
 from pipeline.lines import ITEM, SUBITEM
-from pipeline.models import PENALTY
+from pipeline.models import LICENSING, PENALTY
 from pipeline.rules import RULES
 
 CLAUSE_END = "，,；;。：:\n"
 CLAUSE = re.compile(f"[^{CLAUSE_END}]+")
 MAX_NAME = 100  # characters of the statute's words a name keeps; the rest is elided
-VIOLATION = re.compile(
-    r"^(?P<act>[^。；;：:]*?)的[，,](?=[^。]*?(?:处|罚款|警告|没收|吊销|暂扣|拘留|责令|给予|予以|处罚|依照))"
-)
+SANCTION = r"(?:处|罚款|警告|没收|吊销|暂扣|拘留|责令|给予|予以|处罚|依照)"
+VIOLATION = re.compile(rf"^(?P<act>[^。；;：:]*?)的[，,](?=[^。]*?{SANCTION})")
 REFERENCE_LEAD = re.compile(
-    r"^(?:(?:违反|不符合|不执行|不遵守)(?:本|《[^》]+》)(?:法|条例|规定|办法|细则)?(?:第[^，,]{1,20}?(?:条|款|项))*"
+    r"^(?:(?:违反|不符合|不执行|不遵守)(?:本|《[^》]+》)?(?:法|条例|规定|办法|细则)?(?:第[^，,]{1,20}?(?:条|款|项))*"
     r"(?:的)?(?:规定|要求)?[，,])+"
 )
+SANCTIONED_BY = re.compile(rf"(?P<act>[^。；;：:]*?)[，,](?=由[^。；;]*?{SANCTION})")
+"""After a 违反…规定， lead, the act up to the body that sanctions it: 违反本条例第四十七条的规定，运营单位未按照
+规定组织开展应急演练，由…责令限期改正."""
+ITEM_REFERENCE = re.compile(r"^违反(?P<where>第[^，,]{1,20}?(?:款|项))(?:的)?规定$")
+LEAD_REFERENCE = re.compile(r"^违反(?P<law>本(?:法|条例|规定|办法|细则)|《[^》]+》)(?P<article>第[^，,第]{1,10}?条)")
+"""违反本条例第二十一条规定，按照下列规定予以处罚：（一）违反第一项规定，由…: the 项's violation is 违反本条例第二十一条
+第一项规定."""
+REFERENCE_ONLY = re.compile(r"^(?:违反|不符合|不执行|不遵守)[^，,。]*?(?:规定|要求)$")
+OCCASION = re.compile(r"^(?P<act>[^。；;：:]*?)的[，,]")  # the first clause that ends in 的, whatever follows it
+NAMED_SANCTION = re.compile(r"(?:下列|以下)[^，,。；;]*?(?:罚款|拘留)")  # 依照下列规定处以罚款：
+PREPOSITIONS = ("对", "对于")  # 对未经许可生产…的，由…: the statute's own 对 (as jieba cuts it: not 对外, 对方)
 ITEMS_LEAD = re.compile(r"有下列(?:[^，,。]{0,8})?(?:行为|情形|情况)之一(?:的)?[，,：:]?")
 ITEM_LABEL = re.compile(rf"^\s*(?:{ITEM.pattern}|{SUBITEM.pattern})\s*")  # （一） and 1. as the segmenter reads them
 MODAL_WORD = re.compile(r"应当|可以|必须|(?<![所使用享拥持])有权|依法|负责")
@@ -39,6 +51,31 @@ DOING = re.compile(r"(?:时|中)$")  # an occasion that is the act itself when i
 BODY_END = re.compile(r"(?:政府|部门|机关|机构|委员会|局|站|所|中心|队)$")
 SHORTEST_ACT = 4  # characters: an act shorter than this (管理) says too little without its clause
 PENALTY_SUFFIX = "的处罚"
+ISSUED_PERMIT = re.compile(
+    r"(?<!不得)(?<!不予)(?:核发|颁发|发放|发给)(?!的)(?P<permit>《?[^，,。；;、《》的]{2,30}?(?:许可证件|许可证|经营证|执照)》?)(?!的)"
+)  # not 取得…核发的许可证 or 到颁发许可证的部门: there the permit only says which one, or which body
+NOT_A_PERMIT = re.compile(r"申请|领取|办理|机关|部门|人员|工作")  # 向安全生产许可证颁发管理机关申请领取安全生产许可证
+APPROVAL = r"(?P<word>许可|批准|审批|核准|同意)"
+PERMITTED_ACTIVITY = (
+    re.compile(
+        rf"(?P<act>[^。；;：:，,]+?)的[，,](?P<between>[^。；;]{{0,40}}?(?:应当|应|须|必须)[^。；;]{{0,10}}?"
+        rf"(?:经(?!营|济|费|常)|报(?!告)|向|取得|领取|申领|办理)[^。；;]{{0,40}}?){APPROVAL}"
+    ),
+    re.compile(
+        rf"未经(?P<between>[^。；;，,]{{0,40}}?){APPROVAL}[，,](?:任何)?(?:单位和个人|单位或者个人|单位|个人|人)?"
+        rf"不得(?P<act>[^。；;，,]+)"
+    ),
+)
+"""The activity an approval is for: the clause ending in 的 before the duty to obtain it (…的，应当经…批准), or what
+may not be done without it (未经批准，不得…)."""
+NEEDING = re.compile(
+    r"^(?:或者|以及|并且|并|和)?(?:因[^，,]{0,20}?(?:确需|确实需要|需要|需)|确需|确实需要|需要|需|申请(?:办理|领取))?(?:擅自)?"
+)
+"""因特殊情况确需迁移古树名木的: the activity is 迁移古树名木; 或者出口…的: 出口…; 不得擅自停业: 停业."""
+NOT_AN_ACTIVITY = re.compile(r"许可|批准|审批|核准|下列|不能|期限|有效期|期满|届满|逾期|办结|以上|以下|以内|超过|不足")
+"""An occasion (四十五日内不能办结的, 法律设立了行政许可的, 学习时间在三个月以上的), not what is approved."""
+INTERNAL = "负责人"  # 经本行政机关负责人批准，可以延长: an approval inside the administration
+APPROVAL_NAMES = {"许可": "许可", "批准": "审批", "审批": "审批", "同意": "审批", "核准": "核准"}
 
 
 def entry_name(text: str, category: str, item: str | None = None) -> str:
@@ -47,20 +84,79 @@ def entry_name(text: str, category: str, item: str | None = None) -> str:
         act = violation(text, item)
         if act:
             return f"对{_shortened(act)}{PENALTY_SUFFIX}"
+    if category == LICENSING and (licence := licence_name(item or text)):
+        return _shortened(licence)
     return _shortened(_act(item or text, category) or _act(text, category) or _main_clause(item or text))
 
 
+def licence_name(text: str) -> str | None:
+    """A licence named as lists name them: the permit a body issues (核发《烟花爆竹道路运输许可证》:
+    烟花爆竹道路运输许可证核发), else the activity that needs the approval, with the statute's word for it
+    (设立…的，应当经…批准: 设立…审批; 未经许可，不得生产、经营烟花爆竹: 生产、经营烟花爆竹许可); None when the 款
+    says neither."""
+    for permit in ISSUED_PERMIT.finditer(text):
+        if not NOT_A_PERMIT.search(permit["permit"]):
+            return permit["permit"].strip("《》") + "核发"
+    for pattern in PERMITTED_ACTIVITY:
+        for match in pattern.finditer(text):
+            act = NEEDING.sub("", match["act"].strip())
+            if len(act) >= SHORTEST_ACT and not NOT_AN_ACTIVITY.search(act) and INTERNAL not in match["between"]:
+                return act + APPROVAL_NAMES[match["word"]]
+    return None
+
+
 def violation(text: str, item: str | None = None) -> str | None:
-    """The violation a penalty 款 (or one of its 项) sanctions, in the statute's words, or None."""
-    if item is not None:
-        act = TRAILING.sub("", ITEM_LABEL.sub("", item))
-        return act or None
-    match = VIOLATION.search(text)
-    if not match:
+    """The violation a penalty 款 (or one of its 项) sanctions, in the statute's words, or None. A 项 is a violation
+    (under 有下列行为之一的), or one with its own sanction (（一）擅自采石的，由…处…), whose violation clause is
+    taken."""
+    if item is None:
+        return sanctioned_violation(text)
+    body = TRAILING.sub("", ITEM_LABEL.sub("", item))
+    act = sanctioned_violation(body) or body
+    if (where := ITEM_REFERENCE.match(act)) and (lead := LEAD_REFERENCE.match(text)):
+        return f"违反{lead['law']}{lead['article']}{where['where']}规定"
+    return act or None
+
+
+def names_violation(lead: str) -> bool:
+    """Whether a 款's lead-in names a violation, or the sanction, of its own, not only the provisions violated:
+    …导致发生生产安全事故的，由…依照下列规定处以罚款： does (its 项 are the tiers of one violation's fine);
+    违反本条例第二十一条规定，按照下列规定予以处罚： does not (its 项 are the violations)."""
+    occasion = OCCASION.search(lead)
+    acts = [REFERENCE_LEAD.sub("", occasion["act"]).strip() if occasion else "", sanctioned_violation(lead) or ""]
+    return any(act and not REFERENCE_ONLY.match(act) for act in acts) or bool(NAMED_SANCTION.search(lead))
+
+
+def sanctions_own(item: str) -> bool:
+    """Whether a 项 names a violation and the sanction that follows it (（一）擅自采石的，由…处…), not a violation
+    alone."""
+    return sanctioned_violation(ITEM_LABEL.sub("", item).strip()) is not None
+
+
+def sanctioned_violation(text: str) -> str | None:
+    """The violation `text` names before the sanction that follows it in the same sentence, or None: the clause ending
+    in 的 (its 违反…规定 lead dropped when something is left), else the clause after such a lead, up to the body that
+    sanctions it, else the lead itself when the body follows it at once (违反本条例第二十条规定，由…)."""
+    if match := VIOLATION.search(text):
+        whole = match.group("act").strip()
+        act = REFERENCE_LEAD.sub("", whole).strip()
+        act = whole if not act or ITEMS_LEAD.fullmatch(act + "的") else act
+    elif lead := REFERENCE_LEAD.match(text):
+        if match := SANCTIONED_BY.match(text, lead.end()):
+            act = match.group("act").strip()
+        elif text.startswith("由", lead.end()) and re.match(f"[^。；;]*?{SANCTION}", text[lead.end():]):
+            act = TRAILING.sub("", lead.group())
+        else:
+            return None
+    else:
         return None
-    act = REFERENCE_LEAD.sub("", match.group("act")).strip()
-    if not act or ITEMS_LEAD.fullmatch(act + "的"):
-        return match.group("act").strip() or None
+    return _without_preposition(act) or None
+
+
+def _without_preposition(act: str) -> str:
+    """The violation without the 对 that introduces it in the statute (the name adds its own)."""
+    if act.startswith(PREPOSITIONS) and (first := words(act[:8])[0]) in PREPOSITIONS:
+        return act[len(first):]
     return act
 
 

@@ -28,6 +28,7 @@ CATEGORIES: tuple[str, ...] = (
     "其他行政权力",
 )
 """The ten power categories of the annotation guidelines, in their order."""
+LICENSING = CATEGORIES[0]
 PENALTY = CATEGORIES[1]
 """行政处罚: the category whose 款 set penalty ranges, tiers and per-项 entries."""
 NAMES_BODY = "names_body"

@@ -1,7 +1,8 @@
 """Power → entry: the candidate lines of a power list, one per (basis 款 or 项, category, acting body).
 
-A 款 that lists several violations as 项 under one sanction (有下列行为之一的，处…) is the basis of one penalty entry
-per 项, each citing its 项; every other power is one entry per 款. Each category goes to the bodies named nearest
+A 款 that lists several violations as 项 under one sanction (有下列行为之一的，处…), or as 项 that each carry their own
+(按照下列规定予以处罚：（一）擅自采石的，由…处…), is the basis of one penalty entry per 项, each citing its 项; every
+other power is one entry per 款. Each category goes to the bodies named nearest
 before its own wording (公安部门 for the detention, 绿化部门 for the fine of the same 款), and to the bodies joined to
 that one (由A或者B…处罚款: both); a 款 that names no body
 takes the one its statute gives (the 款 it refers to, the general clause on penalties, the competent department)
@@ -15,7 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from pipeline.acts import ITEMS_LEAD, entry_name
+from pipeline.acts import ITEMS_LEAD, entry_name, names_violation, sanctions_own
 from pipeline.lines import to_chinese
 from pipeline.mentions import find_acting
 from pipeline.models import PENALTY, Entry, Power, ResolvedSubject, Span, Statute
@@ -26,6 +27,9 @@ from pipeline.tiers import Scheme, tiers
 JOINED = re.compile(r"、|和|与|及|以及|或|或者|或者其|及其|会同")
 """What may stand between two bodies that act together (由A或者B责令改正, A会同B, A或者其委托的机构): each of them
 exercises the power the sentence goes on to name."""
+SANCTIONING_ITEMS = 2
+"""项 that each name a violation and its own sanction (按照下列规定予以处罚：（一）擅自采石的，由…处…；（二）…):
+from two of them, the 款 is one entry per 项, as under 有下列行为之一的."""
 UNRESOLVED = "未能确定实施主体：本款未载明，本法规中也未找到总则或主管部门条款"
 
 
@@ -61,15 +65,28 @@ def _bases(power: Power, category: str) -> list[_Basis]:
     if category != PENALTY or not provision.items:
         return [whole]
     lead = provision.text[: provision.items[0].start - provision.start]
-    if not ITEMS_LEAD.search(lead):
+    spans = [(item.start - provision.start, item.end - provision.start) for item in provision.items]
+    if not ITEMS_LEAD.search(lead) and not _violations_by_item(power, lead, spans):
         return [whole]
     bases = []
-    for item in provision.items:
-        start, end = item.start - provision.start, item.end - provision.start
+    for item, (start, end) in zip(provision.items, spans, strict=True):
         number = item.number or len(bases) + 1
         citation = f"{provision.citation}第{to_chinese(number)}项"
         bases.append(_Basis(citation, f"{lead.rstrip()}\n{provision.text[start:end]}", number, start, end))
     return bases
+
+
+def _violations_by_item(power: Power, lead: str, spans: Sequence[tuple[int, int]]) -> bool:
+    """Whether the 项 are violations that carry their own sanctions: the lead-in names none of its own (its 项 would be
+    the tiers of that one), and two 项 or more each name a violation followed by a range or measure inside it."""
+    if names_violation(lead):
+        return False
+    places = [found.start for found in power.penalties] + [measure.start for measure in power.measures]
+    sanctioning = [
+        start for start, end in spans
+        if sanctions_own(power.provision.text[start:end]) and any(start <= place < end for place in places)
+    ]
+    return len(sanctioning) >= SANCTIONING_ITEMS
 
 
 def _bodies_for(power: Power, basis: _Basis) -> list[Span]:

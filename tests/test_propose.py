@@ -14,7 +14,7 @@ from pipeline.cli import main
 from pipeline.export import COLUMNS, write_entries
 from pipeline.extract import read_power
 from pipeline.merge import BASIS_CHANGED, NOT_PROPOSED, UNTOUCHED
-from pipeline.models import PENALTY, Entry
+from pipeline.models import LICENSING, PENALTY, Entry
 from pipeline.propose import propose
 from pipeline.segment import read_statute
 from pipeline.tiers import load_scheme
@@ -26,6 +26,16 @@ ARTICLE_123 = "《中华人民共和国食品安全法》第一百二十三条�
 def read(directory: Path) -> list[Entry]:
     with open(directory / "entries.jsonl", encoding="utf-8") as handle:
         return [Entry.from_dict(json.loads(line)) for line in handle]
+
+
+def as_penalty(relative: str, citation: str) -> list[Entry]:
+    """The entries of one statute when only the 款 at `citation` carries a category, 行政处罚 (no classifier)."""
+    read = read_statute(statute(relative))
+    powers = [
+        read_power(unit, [{"label": PENALTY, "score": 0.9}] if unit.citation == citation else [], acting=False)
+        for unit in read.provisions
+    ]
+    return propose(read, powers, load_scheme())
 
 
 @pytest.fixture(scope="module")
@@ -69,6 +79,82 @@ def test_an_entry_is_named_after_the_act_not_the_occasion_or_the_law_it_follows(
     assert entry_name(inspecting, "行政检查") == "市场监督管理部门进行监督检查"
 
 
+def test_a_penalty_is_named_after_its_violation_however_the_statute_introduces_it():
+    def named(relative: str, citation: str, item: int | None = None) -> str:
+        provision = next(unit for unit in read_statute(statute(relative)).provisions if unit.citation == citation)
+        items = {found.number: found for found in provision.items}
+        text = provision.text
+        quoted = None if item is None else text[items[item].start - provision.start : items[item].end - provision.start]
+        return entry_name(text, PENALTY, quoted)
+
+    # 违反本条例的规定，<the violation>，由…: no 的 closes the violation; the body that sanctions it does
+    assert named("行政法规/道路运输条例(2023-07-20).md", "《中华人民共和国道路运输条例》第七十二条") == (
+        "对机动车维修经营者签发虚假的机动车维修合格证的处罚"
+    )
+    # the statute's own 对 introduces the violation: the name does not say it twice
+    assert named("部门规章/公安部/道路交通安全违法行为处理程序规定(2020-04-30).md",
+                 "《道路交通安全违法行为处理程序规定》第三十七条第一款") == (
+        "对非法安装警报器、标志灯具或者自行车、三轮车加装动力装置的处罚"
+    )
+    # …but a 对 that jieba reads as part of a word (对外) is the violator's own name
+    assert entry_name("对外劳务合作企业未依照本条例规定缴存备用金的，由商务主管部门处5万元罚款。", PENALTY) == (
+        "对对外劳务合作企业未依照本条例规定缴存备用金的处罚"
+    )
+    # a 项 with its own sanction is named after its violation, not the sanction; one that only cites a provision is
+    # named after it, with the article of its lead-in
+    zhengzhou = "DLC/河南地方法规/地方性法规/河南/郑州市大气污染防治条例(2020-08-05).md"
+    assert named(zhengzhou, "《郑州市大气污染防治条例》第五十六条", 3) == "对新建、扩建燃用高污染燃料设施的处罚"
+    assert named(zhengzhou, "《郑州市大气污染防治条例》第五十六条", 5) == "对违反本条例第三十六条规定的处罚"
+
+
+def test_a_licence_is_named_after_its_permit_or_the_activity_it_allows():
+    def named(relative: str, citation: str) -> str:
+        units = {unit.citation: unit.text for unit in read_statute(statute(relative)).provisions}
+        return entry_name(units[citation], LICENSING)
+
+    roads = "行政法规/城市道路管理条例(2019-03-24).md"
+    # …的，须经…批准: the activity that needs the approval, with the statute's word for it
+    assert named(roads, "《城市道路管理条例》第三十一条第一款") == "临时占用城市道路审批"
+    # 未经…批准，不得…: what may not be done without it
+    assert named(roads, "《城市道路管理条例》第三十条") == "占用或者挖掘城市道路审批"
+    assert named("行政法/道路交通安全法(2021-04-29).md", "《中华人民共和国道路交通安全法》第三十一条") == (
+        "占用道路从事非交通活动许可"
+    )
+    # the permit the body issues names the licence, not the time limit of the decision before it…
+    assert named("行政法规/道路运输条例(2023-07-20).md", "《中华人民共和国道路运输条例》第十条第二款") == (
+        "道路运输经营许可证核发"
+    )
+    # …nor a body named after the permit (安全生产许可证颁发管理机关)
+    assert named("行政法规/安全生产许可证条例(2014-07-29).md", "《安全生产许可证条例》第七条第一款") == (
+        "安全生产许可证核发"
+    )
+
+
+def test_items_that_each_carry_a_violation_and_its_sanction_are_one_entry_each():
+    """驻马店市山体保护条例第三十条: 违反本条例规定，按照以下规定予以处罚：（一）擅自采石…的，由自然资源和规划主管部门…
+    处…罚款；（三）擅自新建、扩建公墓的，由民政部门…: each 项 is a power of its own body, with its own ranges."""
+    article_30 = "《驻马店市山体保护条例》第三十条第一款"
+    mountains = as_penalty("DLC/河南地方法规/地方性法规/河南/驻马店市山体保护条例(2019-07-09).md", article_30)
+    entries = {entry.item: entry for entry in mountains}
+    assert sorted(entries) == [1, 2, 3, 4, 5, 6, 7, 8]
+    assert entries[3].citation == article_30 + "第三项"
+    assert (entries[3].name, entries[3].subject) == ("对擅自新建、扩建公墓的处罚", "民政部门")
+    assert [(p.kind, p.min, p.max, p.base) for p in entries[3].penalties] == [("fine_multiple", 1, 3, "违法所得")]
+    assert [(p.kind, p.min, p.max) for p in entries[4].penalties] == [("fine", 10000, 100000)]
+    assert entries[8].subject == "林业主管部门" and entries[8].name == "对滥伐林木的处罚"
+
+
+def test_items_that_grade_one_violation_stay_its_tiers():
+    """安全生产法第一百一十四条: …由应急管理部门依照下列规定处以罚款：（一）发生一般事故的，处…；（二）发生较大事故的…:
+    the 项 are the fines of one violation by the gravity of the accident, so one entry with four conditioned ranges."""
+    article = "《中华人民共和国安全生产法》第一百一十四条第一款"
+    [entry] = as_penalty("社会法/安全生产法(2021-06-10).md", article)
+    assert entry.citation == article and entry.item is None
+    assert [penalty.condition for penalty in entry.penalties] == [
+        "发生一般事故的", "发生较大事故的", "发生重大事故的", "发生特别重大事故的"
+    ]
+
+
 def test_the_detention_goes_to_the_police_not_to_the_food_authority(proposed):
     _, _, entries = proposed
     police = [entry for entry in entries if entry.citation == ARTICLE_123 + "第一项" and entry.subject == "公安机关"]
@@ -77,15 +163,11 @@ def test_the_detention_goes_to_the_police_not_to_the_food_authority(proposed):
 
 
 def test_bodies_joined_by_a_conjunction_each_get_the_sanction_they_impose_together():
-    noise = read_statute(statute("行政法/噪声污染防治法(2021-12-24).md"))
     # 由县级以上人民政府市场监督管理部门、海关按照职责责令改正，没收违法所得，并处货值金额一倍以上三倍以下的罚款；
     # 情节严重的，报经有批准权的人民政府批准，责令停业、关闭。
     article_72 = "《中华人民共和国噪声污染防治法》第七十二条第一款"
-    powers = [
-        read_power(unit, [{"label": PENALTY, "score": 0.9}] if unit.citation == article_72 else [], acting=False)
-        for unit in noise.provisions
-    ]
-    entries = {entry.subject: entry for entry in propose(noise, powers, load_scheme())}
+    noise = as_penalty("行政法/噪声污染防治法(2021-12-24).md", article_72)
+    entries = {entry.subject: entry for entry in noise}
     assert set(entries) == {"县级以上人民政府市场监督管理部门", "海关", "有批准权的人民政府"}
     for department in ("县级以上人民政府市场监督管理部门", "海关"):
         assert [(penalty.kind, penalty.min, penalty.max) for penalty in entries[department].penalties] == [
@@ -99,14 +181,9 @@ def test_bodies_joined_by_a_conjunction_each_get_the_sanction_they_impose_togeth
 def test_an_item_that_names_its_body_again_gets_it_with_its_own_ranges():
     """郑州市大气污染防治条例第五十八条第一款 lists violations as 项, each with its own body and sanction; the finder
     lists 生态环境主管部门 once, in （一）, yet （二） and （七） name it again and are its entries too."""
-    zhengzhou = read_statute(statute("DLC/河南地方法规/地方性法规/河南/郑州市大气污染防治条例(2020-08-05).md"))
     article_58 = "《郑州市大气污染防治条例》第五十八条第一款"
-    powers = [
-        read_power(unit, [{"label": PENALTY, "score": 0.9}] if unit.citation == article_58 else [], acting=False)
-        for unit in zhengzhou.provisions
-    ]
     by_item = {}
-    for entry in propose(zhengzhou, powers, load_scheme()):
+    for entry in as_penalty("DLC/河南地方法规/地方性法规/河南/郑州市大气污染防治条例(2020-08-05).md", article_58):
         by_item.setdefault(entry.item, []).append(entry)
     assert [entry.subject for entry in by_item[2]] == ["生态环境主管部门"]
     assert [(p.min, p.max) for p in by_item[2][0].penalties] == [(10000, 100000)]

@@ -31,6 +31,7 @@ REFERENCE_LEAD = re.compile(
 SANCTIONED_BY = re.compile(rf"(?P<act>[^。；;：:]*?)[，,](?=由[^。；;]*?{SANCTION})")
 """After a 违反…规定， lead, the act up to the body that sanctions it: 违反本条例第四十七条的规定，运营单位未按照
 规定组织开展应急演练，由…责令限期改正."""
+BODY_SANCTIONS = re.compile(rf"由[^。；;]*?{SANCTION}")  # 违反本条例第二十条规定，由…责令…: the lead is the violation
 ITEM_REFERENCE = re.compile(r"^违反(?P<where>第[^，,]{1,20}?(?:款|项))(?:的)?规定$")
 LEAD_REFERENCE = re.compile(r"^违反(?P<law>本(?:法|条例|规定|办法|细则)|《[^》]+》)(?P<article>第[^，,第]{1,10}?条)")
 """违反本条例第二十一条规定，按照下列规定予以处罚：（一）违反第一项规定，由…: the 项's violation is 违反本条例第二十一条
@@ -144,7 +145,7 @@ def sanctioned_violation(text: str) -> str | None:
     elif lead := REFERENCE_LEAD.match(text):
         if match := SANCTIONED_BY.match(text, lead.end()):
             act = match.group("act").strip()
-        elif text.startswith("由", lead.end()) and re.match(f"[^。；;]*?{SANCTION}", text[lead.end():]):
+        elif BODY_SANCTIONS.match(text, lead.end()):
             act = TRAILING.sub("", lead.group())
         else:
             return None

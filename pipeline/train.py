@@ -169,16 +169,11 @@ def choose_subject_gate(classifier: Classifier, dev: Sequence[Annotation], folds
     naming bodies. An ensemble's own mean is no candidate: gating on it runs the costly member wherever that mean
     nears the subject threshold (1,785 of 10,487 units of 150 corpus statutes at 0.25, against 635 behind the linear
     member's gate), for dev subject F1 0.839 against 0.833 and test 0.783 against 0.788 (2026-11-23)."""
-    texts = [unit.text for unit in dev]
     scorer = classifier.scorer
-    replay: Scorer
-    if isinstance(scorer, EnsembleScorer):
-        replay = EnsembleScorer(
-            {name: _Fixed(name, texts, member.scores(texts)) for name, member in scorer.members.items()}, scorer.weights
-        )
-        gates: list[str | None] = [name for name in scorer.members if name not in COSTLY]
-    else:
-        replay, gates = _Fixed(scorer.name, texts, scorer.scores(texts)), [None]
+    replay = replayed(scorer, [unit.text for unit in dev])
+    gates: list[str | None] = (
+        [name for name in scorer.members if name not in COSTLY] if isinstance(scorer, EnsembleScorer) else [None]
+    )
     in_folds = [(fold, folded.scorer) for fold in folds if (folded := in_fold(classifier, fold)) is not None]
     gold = list(dev) + [unit for fold, _ in in_folds for unit in fold.units]
     dev_bodies = cache(find_acting)  # read once, whatever the gate tried, as the folds' bodies are
@@ -196,6 +191,16 @@ def choose_subject_gate(classifier: Classifier, dev: Sequence[Annotation], folds
                 best = (f1, gate, threshold)
     assert best is not None
     return best[1], best[2]
+
+
+def replayed(scorer: Scorer, texts: Sequence[str]) -> Scorer:
+    """`scorer` with its scores of `texts` computed once, to be replayed for each threshold or gate tried; an ensemble
+    member by member, so that its weights and its gating member still apply."""
+    if isinstance(scorer, EnsembleScorer):
+        return EnsembleScorer(
+            {name: _Fixed(name, texts, member.scores(texts)) for name, member in scorer.members.items()}, scorer.weights
+        )
+    return _Fixed(scorer.name, texts, scorer.scores(texts))
 
 
 class _Fixed:
@@ -438,7 +443,9 @@ def train_mentions(config: dict[str, Any]) -> dict[str, Any]:
     settings, splits = config["mentions"], gold_splits(config)
     started = time.perf_counter()
     model = fit(splits["train"], settings["C"], settings["none_weight"], MENTION_THRESHOLDS[0])
-    classifier = load_classifier(models=config["data"]["models"])
+    shipped = load_classifier(models=config["data"]["models"])
+    scored = [unit.text for unit in splits["dev"] + splits["test"]]  # read once: dev for each threshold, then both
+    classifier = replace(shipped, scorer=replayed(shipped.scorer, scored))
     folds = train_folds(config, splits["train"])
     through_folds = [(fold, folded) for fold in folds if (folded := in_fold(classifier, fold)) is not None]
     if not through_folds:

@@ -23,7 +23,8 @@ CLAUSE_END = "，,；;。：:\n"
 CLAUSE = re.compile(f"[^{CLAUSE_END}]+")
 MAX_NAME = 100  # characters of the statute's words a name keeps; the rest is elided
 SANCTION = r"(?:处|罚款|警告|没收|吊销|暂扣|拘留|责令|给予|予以|处罚|依照)"
-VIOLATION = re.compile(rf"^(?P<act>[^。；;：:]*?)的[，,](?=[^。]*?{SANCTION})")
+OCCASION = re.compile(r"^(?P<act>[^。；;：:]*?)的[，,]")  # the first clause that ends in 的, whatever follows it
+VIOLATION = re.compile(rf"{OCCASION.pattern}(?=[^。]*?{SANCTION})")  # …that a sanction follows in its sentence
 REFERENCE_LEAD = re.compile(
     r"^(?:(?:违反|不符合|不执行|不遵守)(?:本|《[^》]+》)?(?:法|条例|规定|办法|细则)?(?:第[^，,]{1,20}?(?:条|款|项))*"
     r"(?:的)?(?:规定|要求)?[，,])+"
@@ -37,7 +38,6 @@ LEAD_REFERENCE = re.compile(r"^违反(?P<law>本(?:法|条例|规定|办法|细�
 """违反本条例第二十一条规定，按照下列规定予以处罚：（一）违反第一项规定，由…: the 项's violation is 违反本条例第二十一条
 第一项规定."""
 REFERENCE_ONLY = re.compile(r"^(?:违反|不符合|不执行|不遵守)[^，,。]*?(?:规定|要求)$")
-OCCASION = re.compile(r"^(?P<act>[^。；;：:]*?)的[，,]")  # the first clause that ends in 的, whatever follows it
 NAMED_SANCTION = re.compile(r"(?:下列|以下)[^，,。；;]*?(?:罚款|拘留)")  # 依照下列规定处以罚款：
 PREPOSITIONS = ("对", "对于")  # 对未经许可生产…的，由…: the statute's own 对 (as jieba cuts it: not 对外, 对方)
 ITEMS_LEAD = re.compile(r"有下列(?:[^，,。]{0,8})?(?:行为|情形|情况)之一(?:的)?[，,：:]?")

@@ -288,6 +288,15 @@ class Entry:
     def to_dict(self) -> dict[str, Any]:
         return _json_ready(self)
 
+    @property
+    def proposed_subject(self) -> str | None:
+        """The acting body as the pipeline proposed it, before a reviewer's correction (read back from `changes`)."""
+        for change in self.changes:
+            if change.startswith(SUBJECT_CHANGED) and CHANGED_TO in change:
+                proposed = change.removeprefix(SUBJECT_CHANGED).split(CHANGED_TO)[0]
+                return None if proposed == NO_SUBJECT else proposed
+        return self.subject
+
     @classmethod
     def from_dict(cls, record: dict[str, Any]) -> Entry:
         """An entry read back from `to_dict`'s JSON (a KeyError or TypeError names what is missing or wrong)."""
@@ -515,6 +524,12 @@ CANCELLED = "cancelled"
 replaces it with an entry of another id): kept in the list, marked 已取消, never dropped."""
 ADOPTED = "采纳修订调整："
 """How the change that records an adopted adjustment begins (采纳修订调整：变更（依据条文序号变更：…）)."""
+SUBJECT_CHANGED, CHANGED_TO, NO_SUBJECT = "实施主体：", " → ", "—"
+"""The parts of the change that records a reviewer's new acting body: 实施主体：proposed → reviewed (— for none)."""
+
+
+def subject_change(proposed: str | None, reviewed: str) -> str:
+    return f"{SUBJECT_CHANGED}{proposed or NO_SUBJECT}{CHANGED_TO}{reviewed}"
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from pipeline.models import (
     Statute,
     StatuteError,
     Tier,
+    subject_change,
 )
 from pipeline.propose import propose
 from pipeline.tiers import Scheme, describe, tiers
@@ -173,7 +174,7 @@ def _decided(reviewed: ReviewedTask, scheme: Scheme) -> list[Entry]:
                                    comment=comment))
             continue
         if subject != entry.subject:
-            changes.append(f"实施主体：{entry.subject or '—'} → {subject}")
+            changes.append(subject_change(entry.subject, subject))
             corrected = replace(corrected, subject=subject, subject_rule="named", subject_source=entry.citation)
         if entry.category == PENALTY:
             ranges = penalties(entry)

@@ -14,7 +14,7 @@ from pipeline.cli import main
 from pipeline.export import COLUMNS, write_entries
 from pipeline.extract import read_power
 from pipeline.merge import BASIS_CHANGED, NOT_PROPOSED, UNTOUCHED
-from pipeline.models import LICENSING, PENALTY, Entry
+from pipeline.models import LICENSING, PENALTY, Entry, subject_change
 from pipeline.propose import propose
 from pipeline.segment import read_statute
 from pipeline.tiers import load_scheme
@@ -241,7 +241,7 @@ def test_a_rerun_keeps_what_the_reviewer_decided(proposed, tmp_path: Path):
     shutil.copytree(output, reviewed)
     decided = entries[0].to_dict() | {"status": "corrected", "name": "食品安全风险监测（人工修改）"}
     rejected = entries[1].to_dict() | {"status": "rejected", "quote": "审核时的依据原文"}
-    gone = entries[2].to_dict() | {"status": "accepted", "id": "0000000000000000"}
+    gone = entries[2].to_dict() | {"status": "accepted", "id": "0000000000000000", "citation": "《已删除》第一条"}
     lines = [decided, rejected, gone, *(entry.to_dict() for entry in entries[3:])]
     (reviewed / "entries.jsonl").write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines),
                                             encoding="utf-8")
@@ -254,6 +254,30 @@ def test_a_rerun_keeps_what_the_reviewer_decided(proposed, tmp_path: Path):
     assert len(again) == len(entries) + 1
     # untouched proposals are passed over unread by the line ending every one of them is written with
     assert all(json.dumps(line, ensure_ascii=False).endswith(UNTOUCHED) for line in lines[3:])
+
+
+def test_a_decision_stays_in_place_when_a_better_name_gives_its_entry_a_new_id(proposed, tmp_path: Path):
+    """The id hashes the name: entries reviewed under an older name are matched by basis, category and body."""
+    source, output, entries = proposed
+    reviewed = tmp_path / "list"
+    shutil.copytree(output, reviewed)
+    unique = [entry for entry in entries
+              if sum(other.citation == entry.citation and other.category == entry.category for other in entries) == 1]
+    accepted, corrected = unique[0], unique[1]
+    lines = [entry.to_dict() for entry in entries]
+    lines[entries.index(accepted)] |= {"status": "accepted", "id": "1" * 16, "name": "旧的事项名称"}
+    lines[entries.index(corrected)] |= {"status": "corrected", "id": "2" * 16, "name": "另一个旧名称",
+                                        "subject": "审核人改定的部门",
+                                        "changes": [subject_change(corrected.subject, "审核人改定的部门")]}
+    (reviewed / "entries.jsonl").write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines),
+                                            encoding="utf-8")
+    assert main(["propose", str(source), "-o", str(reviewed)]) == 0
+    again = read(reviewed)
+    assert [entry.citation for entry in again] == [entry.citation for entry in entries]  # in place, none beside
+    by_id = {entry.id: entry for entry in again}
+    assert accepted.id not in by_id and corrected.id not in by_id
+    assert (by_id["1" * 16].name, by_id["1" * 16].status, by_id["1" * 16].warnings) == ("旧的事项名称", "accepted", ())
+    assert (by_id["2" * 16].subject, by_id["2" * 16].status) == ("审核人改定的部门", "corrected")
 
 
 def test_a_broken_previous_list_is_reported_and_left_alone(proposed, tmp_path: Path, capsys):

@@ -436,3 +436,30 @@ def test_a_power_cancelled_at_its_old_article_and_added_at_a_new_one_stays_liste
         assert main(["review", "import", pulled, "-o", str(listing), "--gold", str(tmp_path / "gold")]) == 0
         [kept] = [entry for entry in read_entries(listing / "entries.jsonl") if entry.id == action]
         assert kept.status == "accepted" and kept.citation == "《中华人民共和国反间谍法》第六十条第一项"
+
+
+def test_a_review_pulled_after_a_rerun_renamed_its_entries_takes_their_place(tmp_path: Path) -> None:
+    """Tasks pushed, then the list re-proposed with better names (new ids): the decisions come back onto the renamed
+    entries of the same 款, category and body, not beside them."""
+    listing, tasks_file = tmp_path / "list", tmp_path / "tasks.json"
+    assert main(["propose", str(FIRE), "--model", "rules", "-o", str(listing)]) == 0
+    assert main(["review", "export", str(FIRE), "--model", "rules", "-o", str(tasks_file)]) == 0
+    task = next(task for task in json.loads(tasks_file.read_text(encoding="utf-8"))
+                if task["data"]["citation"] == f"{FIRE_TITLE}第五十八条第一款")
+    records = [json.loads(line) for line in (listing / "entries.jsonl").read_text(encoding="utf-8").splitlines()]
+    renamed = {entry["id"] for entry in task["data"]["proposed"]}
+    for record in records:
+        if record["id"] in renamed:
+            record |= {"id": record["id"][::-1], "name": record["name"] + "（新名称）"}
+    (listing / "entries.jsonl").write_text("".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records),
+                                           encoding="utf-8")
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps([{"id": 1, "data": task["data"], "annotations": [
+        {"result": task["predictions"][0]["result"]}]}], ensure_ascii=False), encoding="utf-8")
+
+    assert main(["review", "import", str(export), "-o", str(listing), "--gold", str(tmp_path / "gold")]) == 0
+    merged = read_entries(listing / "entries.jsonl")
+    assert [entry.citation for entry in merged] == [record["citation"] for record in records]
+    decided = [entry for entry in merged if entry.status != "proposed"]
+    assert len(decided) == len(renamed) > 0
+    assert {entry.id for entry in decided} == renamed and all(entry.status == "accepted" for entry in decided)

@@ -21,6 +21,7 @@ from pipeline.rules import RULES
 
 CLAUSE_END = "，,；;。：:\n"
 CLAUSE = re.compile(f"[^{CLAUSE_END}]+")
+SENTENCE = re.compile(r"[^。]+。?")
 MAX_NAME = 100  # characters of the statute's words a name keeps; the rest is elided
 SANCTION = r"(?:处|罚款|警告|没收|吊销|暂扣|拘留|责令|给予|予以|处罚|依照)"
 OCCASION = re.compile(r"^(?P<act>[^。；;：:]*?)的[，,]")  # the first clause that ends in 的, whatever follows it
@@ -33,6 +34,19 @@ SANCTIONED_BY = re.compile(rf"(?P<act>[^。；;：:]*?)[，,](?=由[^。；;]*?{
 """After a 违反…规定， lead, the act up to the body that sanctions it: 违反本条例第四十七条的规定，运营单位未按照
 规定组织开展应急演练，由…责令限期改正."""
 BODY_SANCTIONS = re.compile(rf"由[^。；;]*?{SANCTION}")  # 违反本条例第二十条规定，由…责令…: the lead is the violation
+LEADING_ACT = re.compile(rf"(?P<act>[^。；;：:]+?)[，,](?=由[^。；;]*?{SANCTION})")
+"""A sentence that opens with the act and goes on to the body that sanctions it, with no 的 or 违反 lead to mark it:
+未经批准擅自取水，由水行政主管部门责令停止违法行为…; 广告客户或者广告经营者违反本条例规定，由工商行政管理机关…."""
+EXCEPTING = re.compile(r"[，,]?除[^，,]*外$")  # …，除要求其依法承担相应的赔偿等责任外: what else follows, not the act
+NAMES_A_SANCTION = re.compile(r"处罚|罚款|没收|吊销|拘留|暂扣")  # 本章规定的行政处罚，由…决定: which body, not an act
+DUTY_WORD = re.compile(r"应当|必须|可以")
+BARE_REFERENCE = re.compile(r"^违反(?:本款|本条)?(?:规定|要求)$")
+"""违反规定的，责令改正…: the violation is of the duty the sentence before sets."""
+DUTY = re.compile(
+    r"(?P<who>[^，,；;。]*?)(?:(?:应当|必须|(?<![相适供响对反答回效])应)(?P<owed>[^，,；;。]+)|(?:不得|禁止)(?P<banned>[^，,；;。]+))"
+)
+SEVERITY = re.compile(r"^(?:情节|(?:尚)?未构成犯罪|构成犯罪|数额|(?:有|没有)违法所得)")
+"""情节轻微，未构成犯罪的，由…处…: a later sentence that grades the violation the sentence before names."""
 ITEM_REFERENCE = re.compile(r"^违反(?P<where>第[^，,]{1,20}?(?:款|项))(?:的)?规定$")
 LEAD_REFERENCE = re.compile(r"^违反(?P<law>本(?:法|条例|规定|办法|细则)|《[^》]+》)(?P<article>第[^，,第]{1,10}?条)")
 """违反本条例第二十一条规定，按照下列规定予以处罚：（一）违反第一项规定，由…: the 项's violation is 违反本条例第二十一条
@@ -124,22 +138,62 @@ def names_violation(lead: str) -> bool:
     …导致发生生产安全事故的，由…依照下列规定处以罚款： does (its 项 are the tiers of one violation's fine);
     违反本条例第二十一条规定，按照下列规定予以处罚： does not (its 项 are the violations)."""
     occasion = OCCASION.search(lead)
-    acts = [REFERENCE_LEAD.sub("", occasion["act"]).strip() if occasion else "", sanctioned_violation(lead) or ""]
+    acts = [REFERENCE_LEAD.sub("", occasion["act"]).strip() if occasion else "", _marked_violation(lead) or ""]
     return any(act and not REFERENCE_ONLY.match(act) for act in acts) or bool(NAMED_SANCTION.search(lead))
 
 
 def sanctions_own(item: str) -> bool:
     """Whether a 项 names a violation and the sanction that follows it (（一）擅自采石的，由…处…), not a violation
     alone."""
-    return sanctioned_violation(ITEM_LABEL.sub("", item).strip()) is not None
+    return _marked_violation(ITEM_LABEL.sub("", item).strip()) is not None
 
 
 def sanctioned_violation(text: str) -> str | None:
-    """The violation `text` names before the sanction that follows it in the same sentence, or None: the clause ending
-    in 的 (its 违反…规定 lead dropped when something is left), else the clause after such a lead, up to the body that
-    sanctions it, else the lead itself when the body follows it at once (违反本条例第二十条规定，由…)."""
+    """The violation the first sentence of `text` that names one names before the sanction that follows it (in the
+    second of 出租人应当配合…。出租人拒不配合的，由…处…), or None."""
+    sentences = SENTENCE.findall(text)
+    for number, sentence in enumerate(sentences):
+        if act := _sentence_violation(sentence):
+            return _read_after(sentences[number - 1], act) if number else act
+    return None
+
+
+def _read_after(before: str, act: str) -> str | None:
+    """A later sentence's violation read with the sentence before it: a bare 违反规定 is the breach of the duty that
+    sentence sets; a grade (情节轻微，未构成犯罪的) or a sanction named is of the violation that sentence names."""
+    if BARE_REFERENCE.match(act):
+        return _breach(before) or act
+    if SEVERITY.match(act) or NAMES_A_SANCTION.search(act):
+        occasion = OCCASION.search(before)
+        return _without_preposition(REFERENCE_LEAD.sub("", occasion["act"]).strip()) or None if occasion else None
+    return act
+
+
+def _breach(sentence: str) -> str | None:
+    """The breach of the first duty `sentence` sets: 供电企业应当保障… → 供电企业未保障…; 不得X, 禁止X → X."""
+    if not (duty := DUTY.search(sentence)):
+        return None
+    breach = f"{duty['who'].strip()}未{duty['owed']}" if duty["owed"] else duty["banned"]
+    return TRAILING.sub("", breach).strip() or None
+
+
+def _sentence_violation(text: str) -> str | None:
+    """The violation one sentence names before the sanction that follows it, or None: as `_marked_violation` reads it,
+    else the clauses that open the sentence, up to the body that sanctions it, when they are not an occasion, a duty
+    or a sanction named (本法规定的行政处罚，由…决定)."""
+    if act := _marked_violation(text):
+        return act
+    match = LEADING_ACT.match(text)
+    act = EXCEPTING.sub("", match.group("act")).strip() if match else ""
+    return None if _names_no_act(act) else _without_preposition(act) or None
+
+
+def _marked_violation(text: str) -> str | None:
+    """The violation `text` marks as one before the sanction that follows it in the same sentence, or None: the clause
+    ending in 的 (its 违反…规定 lead dropped when something is left), else the clause after such a lead, up to the body
+    that sanctions it, else the lead itself when the body follows it at once (违反本条例第二十条规定，由…)."""
     if match := VIOLATION.search(text):
-        whole = match.group("act").strip()
+        whole = _after_duties(match.group("act").strip())
         act = REFERENCE_LEAD.sub("", whole).strip()
         act = whole if not act or ITEMS_LEAD.fullmatch(act + "的") else act
     elif lead := REFERENCE_LEAD.match(text):
@@ -152,6 +206,22 @@ def sanctioned_violation(text: str) -> str | None:
     else:
         return None
     return _without_preposition(act) or None
+
+
+def _after_duties(clauses: str) -> str:
+    """The clauses after the last one that sets a duty and is followed by the 对 of a violation: 市城市管理部门应当加强…
+    监督，对年供电可靠率低于国家规定 → the second."""
+    parts = re.split(r"[，,]", clauses)
+    duties = [number for number, part in enumerate(parts[:-1])
+              if DUTY_WORD.search(part) and not part.startswith("对") and parts[number + 1].startswith("对")]
+    return "，".join(parts[duties[-1] + 1 :]) if duties else clauses
+
+
+def _names_no_act(clauses: str) -> bool:
+    """Whether the clauses before a sanctioning body are too short, an occasion, a duty or a sanction named."""
+    return len(clauses) < SHORTEST_ACT or bool(
+        NAMES_A_SANCTION.search(clauses) or OCCASION_END.search(clauses) or DUTY_WORD.search(clauses)
+    )
 
 
 def _without_preposition(act: str) -> str:

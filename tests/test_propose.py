@@ -9,7 +9,7 @@ import pytest
 from conftest import statute
 from openpyxl import load_workbook
 
-from pipeline.acts import entry_name
+from pipeline.acts import entry_name, sanctioned_violation
 from pipeline.cli import main
 from pipeline.export import COLUMNS, write_entries
 from pipeline.extract import read_power
@@ -105,6 +105,36 @@ def test_a_penalty_is_named_after_its_violation_however_the_statute_introduces_i
     zhengzhou = "DLC/河南地方法规/地方性法规/河南/郑州市大气污染防治条例(2020-08-05).md"
     assert named(zhengzhou, "《郑州市大气污染防治条例》第五十六条", 3) == "对新建、扩建燃用高污染燃料设施的处罚"
     assert named(zhengzhou, "《郑州市大气污染防治条例》第五十六条", 5) == "对违反本条例第三十六条规定的处罚"
+
+
+def test_a_penalty_is_named_after_the_violation_that_opens_a_sentence_or_the_duty_it_breaches():
+    def named(relative: str, citation: str) -> str:
+        return entry_name(next(unit.text for unit in read_statute(statute(relative)).provisions
+                               if unit.citation == citation), PENALTY)
+
+    chongqing = "DLC/重庆地方法规/地方性法规/重庆/重庆市市容环境卫生管理条例(2018-07-26).md"
+    # no 的 or 违反 marks the violation: it is what the sentence opens with, up to the body that sanctions it
+    shandong = "DLC/山东地方法规/地方性法规/山东/山东省消防条例(2015-07-24).md"
+    assert named(shandong, "《山东省消防条例》第六十九条第二款") == (
+        "对交通运输经营单位不履行本条例规定的消防安全职责的处罚"
+    )
+    # the violation is in the second sentence, after the duty its body has
+    assert named("DLC/河南地方法规/地方性法规/河南/郑州市大气污染防治条例(2020-08-05).md",
+                 "《郑州市大气污染防治条例》第三十三条第二款") == "对抽测不合格的处罚"
+    # 违反规定的，…: the breach of the duty or the ban the sentence before sets
+    assert named(chongqing, "《重庆市市容环境卫生管理条例》第六十一条") == (
+        "对废品收购、堆放场所未对废品围挡、遮盖的处罚"
+    )
+    assert named(chongqing, "《重庆市市容环境卫生管理条例》第五十七条") == "对在主、次干道上清洗机动车辆的处罚"
+    assert named(chongqing, "《重庆市市容环境卫生管理条例》第三十八条第三款") == (
+        "对广告经营者未保持充气式装置的整洁美观的处罚"
+    )
+    # a later sentence that grades the violation (情节轻微…的) is named after the violation the sentence before names
+    graded = ("以暴力、威胁方法拒不缴纳税款的，是抗税，依法追究刑事责任。情节轻微，未构成犯罪的，由税务机关追缴其拒缴的"
+              "税款、滞纳金，并处拒缴税款一倍以上五倍以下的罚款。")
+    assert entry_name(graded, PENALTY) == "对以暴力、威胁方法拒不缴纳税款的处罚"
+    # a clause that says which body decides names no violation
+    assert sanctioned_violation("本条例规定的降低资质等级和吊销资质证书的行政处罚，由颁发资质证书的机关决定。") is None
 
 
 def test_a_licence_is_named_after_its_permit_or_the_activity_it_allows():

@@ -149,8 +149,8 @@ def sanctions_own(item: str) -> bool:
 
 
 def sanctioned_violation(text: str) -> str | None:
-    """The violation the first sentence of `text` that names one names before the sanction that follows it (in the
-    second of 出租人应当配合…。出租人拒不配合的，由…处…), or None."""
+    """The violation `text` sanctions, read in the first sentence that names one before the sanction that follows it
+    (the second of 出租人应当配合…。出租人拒不配合的，由…处…), or None."""
     sentences = SENTENCE.findall(text)
     for number, sentence in enumerate(sentences):
         if act := _sentence_violation(sentence):
@@ -165,7 +165,7 @@ def _read_after(before: str, act: str) -> str | None:
         return _breach(before) or act
     if SEVERITY.match(act) or NAMES_A_SANCTION.search(act):
         occasion = OCCASION.search(before)
-        return _without_preposition(REFERENCE_LEAD.sub("", occasion["act"]).strip()) or None if occasion else None
+        return (_without_preposition(REFERENCE_LEAD.sub("", occasion["act"]).strip()) or None) if occasion else None
     return act
 
 

@@ -137,8 +137,7 @@ def names_violation(lead: str) -> bool:
     """Whether a 款's lead-in names a violation, or the sanction, of its own, not only the provisions violated:
     …导致发生生产安全事故的，由…依照下列规定处以罚款： does (its 项 are the tiers of one violation's fine);
     违反本条例第二十一条规定，按照下列规定予以处罚： does not (its 项 are the violations)."""
-    occasion = OCCASION.search(lead)
-    acts = [REFERENCE_LEAD.sub("", occasion["act"]).strip() if occasion else "", _marked_violation(lead) or ""]
+    acts = [_occasion_act(lead), _marked_violation(lead) or ""]
     return any(act and not REFERENCE_ONLY.match(act) for act in acts) or bool(NAMED_SANCTION.search(lead))
 
 
@@ -164,9 +163,14 @@ def _read_after(before: str, act: str) -> str | None:
     if BARE_REFERENCE.match(act):
         return _breach(before) or act
     if SEVERITY.match(act) or NAMES_A_SANCTION.search(act):
-        occasion = OCCASION.search(before)
-        return (_without_preposition(REFERENCE_LEAD.sub("", occasion["act"]).strip()) or None) if occasion else None
+        return _without_preposition(_occasion_act(before)) or None
     return act
+
+
+def _occasion_act(text: str) -> str:
+    """The first clause of `text` that ends in 的, without its 违反…规定 lead ("" when there is none)."""
+    occasion = OCCASION.search(text)
+    return REFERENCE_LEAD.sub("", occasion["act"]).strip() if occasion else ""
 
 
 def _breach(sentence: str) -> str | None:

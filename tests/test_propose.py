@@ -3,6 +3,7 @@
 import csv
 import json
 import shutil
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -79,14 +80,16 @@ def test_an_entry_is_named_after_the_act_not_the_occasion_or_the_law_it_follows(
     assert entry_name(inspecting, "行政检查") == "市场监督管理部门进行监督检查"
 
 
-def test_a_penalty_is_named_after_its_violation_however_the_statute_introduces_it():
-    def named(relative: str, citation: str, item: int | None = None) -> str:
-        provision = next(unit for unit in read_statute(statute(relative)).provisions if unit.citation == citation)
-        items = {found.number: found for found in provision.items}
-        text = provision.text
-        quoted = None if item is None else text[items[item].start - provision.start : items[item].end - provision.start]
-        return entry_name(text, PENALTY, quoted)
+def named(relative: str, citation: str, item: int | None = None, category: str = PENALTY) -> str:
+    """The name of the entry of `category` whose basis is the 款 at `citation` (or its 项 numbered `item`)."""
+    provision = next(unit for unit in read_statute(statute(relative)).provisions if unit.citation == citation)
+    items = {found.number: found for found in provision.items}
+    text = provision.text
+    quoted = None if item is None else text[items[item].start - provision.start : items[item].end - provision.start]
+    return entry_name(text, category, quoted)
 
+
+def test_a_penalty_is_named_after_its_violation_however_the_statute_introduces_it():
     # 违反本条例的规定，<the violation>，由…: no 的 closes the violation; the body that sanctions it does
     assert named("行政法规/道路运输条例(2023-07-20).md", "《中华人民共和国道路运输条例》第七十二条") == (
         "对机动车维修经营者签发虚假的机动车维修合格证的处罚"
@@ -108,10 +111,6 @@ def test_a_penalty_is_named_after_its_violation_however_the_statute_introduces_i
 
 
 def test_a_penalty_is_named_after_the_violation_that_opens_a_sentence_or_the_duty_it_breaches():
-    def named(relative: str, citation: str) -> str:
-        return entry_name(next(unit.text for unit in read_statute(statute(relative)).provisions
-                               if unit.citation == citation), PENALTY)
-
     chongqing = "DLC/重庆地方法规/地方性法规/重庆/重庆市市容环境卫生管理条例(2018-07-26).md"
     # no 的 or 违反 marks the violation: it is what the sentence opens with, up to the body that sanctions it
     shandong = "DLC/山东地方法规/地方性法规/山东/山东省消防条例(2015-07-24).md"
@@ -138,24 +137,22 @@ def test_a_penalty_is_named_after_the_violation_that_opens_a_sentence_or_the_dut
 
 
 def test_a_licence_is_named_after_its_permit_or_the_activity_it_allows():
-    def named(relative: str, citation: str) -> str:
-        units = {unit.citation: unit.text for unit in read_statute(statute(relative)).provisions}
-        return entry_name(units[citation], LICENSING)
+    licence = partial(named, category=LICENSING)
 
     roads = "行政法规/城市道路管理条例(2019-03-24).md"
     # …的，须经…批准: the activity that needs the approval, with the statute's word for it
-    assert named(roads, "《城市道路管理条例》第三十一条第一款") == "临时占用城市道路审批"
+    assert licence(roads, "《城市道路管理条例》第三十一条第一款") == "临时占用城市道路审批"
     # 未经…批准，不得…: what may not be done without it
-    assert named(roads, "《城市道路管理条例》第三十条") == "占用或者挖掘城市道路审批"
-    assert named("行政法/道路交通安全法(2021-04-29).md", "《中华人民共和国道路交通安全法》第三十一条") == (
+    assert licence(roads, "《城市道路管理条例》第三十条") == "占用或者挖掘城市道路审批"
+    assert licence("行政法/道路交通安全法(2021-04-29).md", "《中华人民共和国道路交通安全法》第三十一条") == (
         "占用道路从事非交通活动许可"
     )
     # the permit the body issues names the licence, not the time limit of the decision before it…
-    assert named("行政法规/道路运输条例(2023-07-20).md", "《中华人民共和国道路运输条例》第十条第二款") == (
+    assert licence("行政法规/道路运输条例(2023-07-20).md", "《中华人民共和国道路运输条例》第十条第二款") == (
         "道路运输经营许可证核发"
     )
     # …nor a body named after the permit (安全生产许可证颁发管理机关)
-    assert named("行政法规/安全生产许可证条例(2014-07-29).md", "《安全生产许可证条例》第七条第一款") == (
+    assert licence("行政法规/安全生产许可证条例(2014-07-29).md", "《安全生产许可证条例》第七条第一款") == (
         "安全生产许可证核发"
     )
 

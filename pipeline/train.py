@@ -24,7 +24,7 @@ from pipeline.dataset import corpus_units, labelled_dataset, statute_name
 from pipeline.evaluate import Evaluation, evaluate
 from pipeline.extract import Bodies, annotate
 from pipeline.gold import load_annotations, load_splits, split
-from pipeline.mentions import MentionModel, find_acting, fit, kept, load_mention_model
+from pipeline.mentions import MentionModel, fit, kept, load_mention_model
 from pipeline.models import CATEGORIES, Annotation
 from pipeline.rules import rule_scores
 from pipeline.subjects import Role, find_subjects
@@ -160,8 +160,8 @@ def in_fold(classifier: Classifier, fold: Fold) -> Classifier | None:
     return replace(classifier, scorer=folded) if folded is not None else None
 
 
-def choose_subject_gate(classifier: Classifier, dev: Sequence[Annotation], folds: Sequence[Fold] = ()
-                        ) -> tuple[str | None, float]:
+def choose_subject_gate(classifier: Classifier, dev: Sequence[Annotation], mentions: MentionModel,
+                        folds: Sequence[Fold] = ()) -> tuple[str | None, float]:
     """Whose `gate_score` must reach what for the bodies of a unit without a category to be shown: the classifier's
     own (None) or, for an ensemble, one of its cheap members', at the threshold that maximises subject F1 on dev and
     on the train `folds` (read out of fold) pooled. The ensemble's mean is tuned to separate categories; a member's
@@ -176,8 +176,8 @@ def choose_subject_gate(classifier: Classifier, dev: Sequence[Annotation], folds
     )
     in_folds = [(fold, folded.scorer) for fold in folds if (folded := in_fold(classifier, fold)) is not None]
     gold = list(dev) + [unit for fold, _ in in_folds for unit in fold.units]
-    dev_bodies = cache(find_acting)  # read once, whatever the gate tried, as the folds' bodies are
-    fold_bodies = [fold.bodies(load_mention_model().threshold) for fold, _ in in_folds]
+    dev_bodies = cache(mentions.subjects)  # read once, whatever the gate tried, as the folds' bodies are
+    fold_bodies = [fold.bodies(mentions.threshold) for fold, _ in in_folds]
     best: tuple[float, str | None, float] | None = None
     for gate in gates:
         for threshold in (*SUBJECT_THRESHOLDS, classifier.threshold):
@@ -214,7 +214,7 @@ class _Fixed:
         return [self._scores[text] for text in texts]
 
 
-def finish(name: str, scorer: Scorer, splits: dict[str, list[Annotation]], directory: Path,
+def finish(name: str, scorer: Scorer, config: dict[str, Any], splits: dict[str, list[Annotation]], directory: Path,
            extra: dict[str, Any], files: Sequence[Path] = (), folds: Sequence[Fold] = ()) -> dict[str, Any]:
     """Pick the threshold on dev (the subject gate on dev and the train `folds`), score dev and test, time it, and
     write `meta.json` and the model card.
@@ -223,16 +223,18 @@ def finish(name: str, scorer: Scorer, splits: dict[str, list[Annotation]], direc
     """
     threshold, _ = choose_threshold(scorer, splits["dev"])
     classifier = Classifier(scorer, threshold)
-    gate, subject_threshold = choose_subject_gate(classifier, splits["dev"], folds)
+    mentions = trained_mentions(config)
+    gate, subject_threshold = choose_subject_gate(classifier, splits["dev"], mentions, folds)
     classifier = replace(classifier, subject_threshold=subject_threshold, subject_gate=gate)
     meta: dict[str, Any] = {
         "model": name, "threshold": threshold, "subject_threshold": subject_threshold, "subject_gate": gate,
-        "gate_folds": len(folds), "gate_statutes": len({unit.file for unit in splits["dev"]}
-                                                        | {unit.file for fold in folds for unit in fold.units}),
+        "mention_threshold": mentions.threshold, "gate_folds": len(folds),
+        "gate_statutes": len({unit.file for unit in splits["dev"]}
+                             | {unit.file for fold in folds for unit in fold.units}),
         **extra,
     }
     for part in ("dev", "test"):
-        meta[part] = headline(evaluate(splits[part], annotate(splits[part], classifier)))
+        meta[part] = headline(evaluate(splits[part], annotate(splits[part], classifier, mentions.subjects)))
     texts = [unit.text for unit in splits["dev"] + splits["test"]]
     started = time.perf_counter()
     classifier.classify(texts)
@@ -247,6 +249,14 @@ def finish(name: str, scorer: Scorer, splits: dict[str, list[Annotation]], direc
     with atomic_open(directory / "README.md") as handle:
         handle.write(model_card(meta))
     return meta
+
+
+def trained_mentions(config: dict[str, Any]) -> MentionModel:
+    """The mention model that reads the bodies behind the classifier being trained: the one in the models folder
+    trained into (`powers train mentions --into DIR` before `powers train ensemble --into DIR`), else the shipped one,
+    so that the subject gate is chosen at the mention threshold it will run with."""
+    trained = config["data"]["models"] / "mentions" / "model.json"
+    return load_mention_model(trained) if trained.is_file() else load_mention_model()
 
 
 RETRAIN = {
@@ -298,10 +308,11 @@ def model_card(meta: dict[str, Any]) -> str:
 {DESCRIPTION[name]}
 
 Predicts a category when its probability reaches **{meta['threshold']}** (chosen on the dev split to maximise
-the mean of micro- and macro-F1). Names the acting bodies (`pipeline/mentions.py`) of a unit with a predicted
-category, and of one where {_gate(meta)} scores **{meta['subject_threshold']}** or more that the unit names its body
-(the linear model's own regression for it; for a model without one, its best category probability), chosen to
-maximise subject character-overlap F1 on {_gate_data(meta)}.
+the mean of micro- and macro-F1). Names the acting bodies (`pipeline/mentions.py`, mentions of likelihood
+{meta['mention_threshold']} or more) of a unit with a predicted category, and of one where {_gate(meta)} scores
+**{meta['subject_threshold']}** or more that the unit names its body (the linear model's own regression for it; for a
+model without one, its best category probability), chosen to maximise subject character-overlap F1 on
+{_gate_data(meta)}.
 
 ## Data
 Gold units of the train split of `annotations/splits.toml` ({len(meta['train_statutes'])} statutes), labelled by
@@ -339,7 +350,7 @@ def train_linear(config: dict[str, Any]) -> dict[str, Any]:
     splits = gold_splits(config)
     directory = config["data"]["models"] / "linear"
     LinearClassifier(config["linear"]).fit(labelled_dataset(splits["train"])).save(directory)
-    return finish("linear", LinearScorer.load(directory), splits, directory, {"settings": config["linear"]})
+    return finish("linear", LinearScorer.load(directory), config, splits, directory, {"settings": config["linear"]})
 
 
 def train_pretrain(config: dict[str, Any]) -> dict[str, Any]:
@@ -387,7 +398,7 @@ def train_transformer(config: dict[str, Any]) -> dict[str, Any]:
     progress = config["data"]["pretrained"] / "progress.json"
     if progress.is_file():  # the encoder as it was when fine-tuning started, possibly mid-schedule
         pretrained["steps_done"] = json.loads(progress.read_text(encoding="utf-8"))["steps"]
-    return finish("transformer", TransformerClassifier(directory), splits, directory,
+    return finish("transformer", TransformerClassifier(directory), config, splits, directory,
                   {"settings": {**config["transformer"], **training}, "finetune": result, "pretrain": pretrained})
 
 
@@ -416,7 +427,8 @@ def train_ensemble(config: dict[str, Any]) -> dict[str, Any]:
     else:
         print(f"powers train: {', '.join(sorted(weighted - REFITTED))} cannot be fitted fold by fold here; the "
               "subject gate is chosen on dev alone", file=sys.stderr)
-    return finish("ensemble", EnsembleScorer(members, best[1]), splits, directory, {"weights": best[1]}, used, folds)
+    return finish("ensemble", EnsembleScorer(members, best[1]), config, splits, directory, {"weights": best[1]}, used,
+                  folds)
 
 
 def _weight_grid(names: list[str]) -> list[dict[str, float]]:

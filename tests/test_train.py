@@ -17,13 +17,18 @@ from pipeline.dataset import labelled_dataset
 from pipeline.evaluate import evaluate
 from pipeline.gold import load_annotations, load_splits, split
 from pipeline.linear import SCORED, LinearClassifier, LinearScorer
-from pipeline.mentions import fit
+from pipeline.mentions import fit, load_mention_model
 from pipeline.models import CATEGORIES, NAMES_BODY
 from pipeline.train import TRAINERS, in_fold, load_config, train_folds
 
 
 def test_the_linear_model_retrains_beats_the_rules_on_dev_and_writes_its_card(tmp_path: Path) -> None:
+    """Trained into a folder that holds its own mention model (`powers train mentions --into DIR` first), the subject
+    gate is chosen behind that model's threshold, not the shipped one's."""
     assert set(TRAINABLE) == set(TRAINERS)
+    shipped = load_mention_model()
+    (tmp_path / "mentions").mkdir()
+    replace(shipped, threshold=shipped.threshold + 0.1).save(tmp_path / "mentions" / "model.json")
     assert main(["train", "linear", "--into", str(tmp_path)]) == 0
 
     meta = json.loads((tmp_path / "linear" / "meta.json").read_text(encoding="utf-8"))
@@ -32,6 +37,8 @@ def test_the_linear_model_retrains_beats_the_rules_on_dev_and_writes_its_card(tm
     assert "dev" in meta and "test" in meta and 0.15 <= meta["threshold"] <= 0.7
     assert f"| dev | {meta['dev']['units']} | {meta['dev']['micro_f1']:.3f}" in card
     assert "powers train linear" in card
+    assert meta["mention_threshold"] == shipped.threshold + 0.1 != load_mention_model().threshold
+    assert f"likelihood\n{meta['mention_threshold']} or more" in card
 
     dev = split(load_annotations(REPO / "annotations" / "gold"), load_splits())["dev"]
     assert not {unit.file for unit in dev} & set(meta["train_statutes"])

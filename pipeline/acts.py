@@ -6,13 +6,15 @@ ends in 的 before the sanction, in the clause between a 违反…规定 lead an
 规定，擅自…，由…处…), or in each 项 under 有下列行为之一的; the act in the clause where the category's
 own wording (the rule layer's patterns) occurs. A clause that only sets the occasion (…需要进行风险评估的,
 …之日起三十日内) or the rule followed (依照《行政许可法》的规定, 按照各自职责) names no act and is passed over; with
-no wording, the first clause that says what is done is the act, from the acting body's 应当 / 可以 on. A name is a
-proposal: reviewers correct it in Label Studio.
+no wording, the first clause that says what is done is the act, from the acting body's 应当 / 可以 on. A penalty for
+no more than 违反前款规定 is named after the breach of the one duty that 款 sets (禁止在公共场所晾晒物品 → 对在公共场所
+晾晒物品的处罚). A name is a proposal: reviewers correct it in Label Studio.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 
 from pipeline.linear import words
 from pipeline.lines import ITEM, SUBITEM
@@ -22,6 +24,7 @@ from pipeline.rules import RULES
 CLAUSE_END = "，,；;。：:\n"
 CLAUSE = re.compile(f"[^{CLAUSE_END}]+")
 SENTENCE = re.compile(r"[^。]+。?")
+DUTY_SENTENCE = re.compile(r"[^。；;]+")  # a duty of its own: 应当维护…；…的，应当及时修复 sets two
 MAX_NAME = 100  # characters of the statute's words a name keeps; the rest is elided
 SANCTION = r"(?:处|罚款|警告|没收|吊销|暂扣|拘留|责令|给予|予以|处罚|依照)"
 OCCASION = re.compile(r"^(?P<act>[^。；;：:]*?)的[，,]")  # the first clause that ends in 的, whatever follows it
@@ -43,8 +46,12 @@ DUTY_WORD = re.compile(r"应当|必须|可以")
 BARE_REFERENCE = re.compile(r"^违反(?:本款|本条)?(?:规定|要求)$")
 """违反规定的，责令改正…: the violation is of the duty the sentence before sets."""
 DUTY = re.compile(
-    r"(?P<who>[^，,；;。]*?)(?:(?:应当|必须|(?<![相适供响对反答回效])应)(?P<owed>[^，,；;。]+)|(?:不得|禁止)(?P<banned>[^，,；;。]+))"
+    r"(?P<who>[^，,；;。]*?)(?<!规定)"  # 法律规定必须使用注册商标的商品，必须申请…: the law's, not a duty of 法律
+    r"(?:(?:应当|必须|(?<![相适供响对反答回效])应(?![急用对]))(?P<owed>[^，,；;。]+)|(?<!非)(?:不得|禁止)(?P<banned>[^，,；;。]+))"
 )
+LEADING_CONJUNCTION = re.compile(r"^(?:但|并且|并|且|而且|同时|也|还)")  # …，但不得出口: no one named
+BEFORE_AN_OBJECT = re.compile(r"(?:在|于|对|向|从)$")  # 在禁止燃放烟花爆竹的区域，禁止销售…: a place, not a duty
+NEGATED = re.compile(r"^(?:无|不|没有|非)")  # 应当无污损: its breach is no 未无污损
 SEVERITY = re.compile(r"^(?:情节|(?:尚)?未构成犯罪|构成犯罪|数额|(?:有|没有)违法所得)")
 """情节轻微，未构成犯罪的，由…处…: a later sentence that grades the violation the sentence before names."""
 ITEM_REFERENCE = re.compile(r"^违反(?P<where>第[^，,]{1,20}?(?:款|项))(?:的)?规定$")
@@ -57,7 +64,7 @@ PREPOSITIONS = ("对", "对于")  # 对未经许可生产…的，由…: the st
 ITEMS_LEAD = re.compile(r"有下列(?:[^，,。]{0,8})?(?:行为|情形|情况)之一(?:的)?[，,：:]?")
 ITEM_LABEL = re.compile(rf"^\s*(?:{ITEM.pattern}|{SUBITEM.pattern})\s*")  # （一） and 1. as the segmenter reads them
 MODAL_WORD = re.compile(r"应当|可以|必须|(?<![所使用享拥持])有权|依法|负责")
-TRAILING = re.compile(r"[的；;。，,：:\s]+$")
+TRAILING = re.compile(r"(?:(?<!为目)的|[；;。，,：:\s])+$")  # not the 的 of 以…为目的
 OCCASION_END = re.compile(r"(?:的|时|后|前|期间|中|内)$")
 REFERRAL = re.compile(
     r"(?:依照|按照|根据|依据|结合|违反)[^，,；;]*(?:规定|办法|要求|标准|职责|原则|分工|权限|程序|需要|情况|方案|预案)$"
@@ -91,12 +98,17 @@ NOT_AN_ACTIVITY = re.compile(r"许可|批准|审批|核准|下列|不能|期限|
 """An occasion (四十五日内不能办结的, 法律设立了行政许可的, 学习时间在三个月以上的), not what is approved."""
 INTERNAL = "负责人"  # 经本行政机关负责人批准，可以延长: an approval inside the administration
 APPROVAL_NAMES = {"许可": "许可", "批准": "审批", "审批": "审批", "同意": "审批", "核准": "核准"}
+Required = Callable[[str], Sequence[str]]
+"""What a 违反…规定 reference requires, as the statute words it (`pipeline.refer.required`)."""
 
 
-def entry_name(text: str, category: str, item: str | None = None) -> str:
-    """The name of the entry that `text` (a 款, or the lead-in of `item`, one of its 项) is the basis of."""
+def entry_name(text: str, category: str, item: str | None = None, required: Required = lambda reference: ()) -> str:
+    """The name of the entry that `text` (a 款, or the lead-in of `item`, one of its 项) is the basis of; a penalty
+    for no more than 违反前款规定 is named after the breach of what `required` says that reference requires."""
     if category == PENALTY:
         act = violation(text, item)
+        if act and REFERENCE_ONLY.match(act):
+            act = breach_of(required(act)) or act
         if act:
             return f"对{_shortened(act)}{PENALTY_SUFFIX}"
     if category == LICENSING and (licence := licence_name(item or text)):
@@ -173,12 +185,39 @@ def _occasion_act(text: str) -> str:
     return REFERENCE_LEAD.sub("", occasion["act"]).strip() if occasion else ""
 
 
+def breach_of(required: Sequence[str]) -> str | None:
+    """The breach of what `required` (the 款 or 项 a 违反…规定 refers to) requires, when they set one duty between
+    them, or None: of 禁止在公共场所的地面上晾晒物品。 it is 在公共场所的地面上晾晒物品."""
+    duties = [sentence for text in required for sentence in DUTY_SENTENCE.findall(text) if DUTY.search(sentence)]
+    breach = _breach(duties[0]) if len(duties) == 1 else None
+    return _without_preposition(breach) if breach else None
+
+
 def _breach(sentence: str) -> str | None:
-    """The breach of the first duty `sentence` sets: 供电企业应当保障… → 供电企业未保障…; 不得X, 禁止X → X."""
-    if not (duty := DUTY.search(sentence)):
-        return None
-    breach = f"{duty['who'].strip()}未{duty['owed']}" if duty["owed"] else duty["banned"]
-    return TRAILING.sub("", breach).strip() or None
+    """The breach of the first duty `sentence` sets: 供电企业应当保障… → 供电企业未保障…; 不得X, 禁止X → X (when X
+    alone says too little, with who may not, 建成后不得擅自停用, or the clauses after it, 禁止未经批准，新建…). A duty
+    that names no one is read with the clauses that open its sentence: 从事动物诊疗活动，必须具备… → 从事动物诊疗活动，
+    未具备…."""
+    for duty in DUTY.finditer(sentence):
+        if BEFORE_AN_OBJECT.search(duty["who"]):
+            continue
+        who = LEADING_CONJUNCTION.sub("", duty["who"].strip())
+        if duty["owed"]:
+            if NEGATED.match(duty["owed"]):
+                return None
+            breach = f"{who}未{duty['owed']}"
+        elif (rest := TRAILING.sub("", sentence[duty.end() :])) and not DUTY.search(rest) and (
+            len(duty["banned"]) < 2 * SHORTEST_ACT or OCCASION_END.search(duty["banned"])
+        ):  # 禁止未经批准，新建…; 禁止以…为目的，临时更换…: the clauses after it say what
+            breach = duty["banned"] + rest
+        elif len(duty["banned"]) < 2 * SHORTEST_ACT:
+            breach = f"{who}{duty['banned']}"
+        else:
+            breach = duty["banned"]
+        breach = TRAILING.sub("", breach).strip()
+        opening = "" if who else TRAILING.sub("", sentence[: duty.start()]).strip()
+        return f"{opening}，{breach}" if opening and breach else breach or None
+    return None
 
 
 def _sentence_violation(text: str) -> str | None:

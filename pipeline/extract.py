@@ -31,8 +31,8 @@ from pipeline.models import (
     Statute,
 )
 from pipeline.penalties import find_penalties
+from pipeline.refer import sanction_referents
 from pipeline.rules import criminal_sentence, sanction_by_reference
-from pipeline.subjects import sanction_referents
 
 
 def extract(statutes: Iterable[Statute], classifier: Classifier) -> Iterator[dict[str, Any]]:

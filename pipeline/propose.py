@@ -15,11 +15,13 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 
-from pipeline.acts import ITEMS_LEAD, entry_name, names_violation, sanctions_own
+from pipeline.acts import ITEMS_LEAD, Required, entry_name, names_violation, sanctions_own
 from pipeline.lines import to_chinese
 from pipeline.mentions import find_acting
 from pipeline.models import PENALTY, Entry, Power, ResolvedSubject, Span, Statute
+from pipeline.refer import required
 from pipeline.rules import RULES
 from pipeline.subjects import resolve_subject
 from pipeline.tiers import Scheme, tiers
@@ -51,11 +53,12 @@ def propose(statute: Statute, powers: Sequence[Power], scheme: Scheme) -> list[E
         if not power.categories:
             continue
         resolved = None if power.subjects else resolve_subject(statute.provisions, index)
+        requires = partial(required, statute.provisions, index)
         for category, score in power.categories:
             for basis in _bases(power, category):
                 bodies = _bodies_for(power, basis)
                 for subject in _subjects_for(power, category, bodies):
-                    entries.append(_entry(power, category, score, basis, subject, bodies, resolved, scheme))
+                    entries.append(_entry(power, category, score, basis, subject, bodies, resolved, scheme, requires))
     return _unique(entries)
 
 
@@ -160,10 +163,11 @@ def _entry(
     bodies: Sequence[Span],
     resolved: ResolvedSubject | None,
     scheme: Scheme,
+    requires: Required,
 ) -> Entry:
     provision = power.provision
     item_text = provision.text[basis.start : basis.end] if basis.item is not None else None
-    name = entry_name(provision.text, category, item_text)
+    name = entry_name(provision.text, category, item_text, requires)
     if subject is not None:
         subject_name, rule, source = subject.text, "named", provision.citation
     elif resolved is not None:

@@ -21,6 +21,7 @@ from typing import Literal
 from pipeline.lines import ITEM as ITEM_LABEL
 from pipeline.lines import to_number
 from pipeline.models import Provision, ResolvedSubject, Span
+from pipeline.refer import NUMERAL, REFERENCE_TO, analysed, referenced
 
 LOOKAROUND = re.compile(r"\(\?<?[!=][^)]*\)")
 
@@ -395,14 +396,6 @@ def short_for(short: str, full: str) -> bool:
 
 # --- who acts in a 款 that names no body ---------------------------------------------------------------------
 
-NUMERAL = r"[一二三四五六七八九十百零〇两]+"
-ARTICLE_REF = rf"第{NUMERAL}条(?:之{NUMERAL})?(?:第{NUMERAL}款)?"
-REFERENCE_TO = re.compile(
-    rf"(?P<basis>依照|按照|依据|适用|参照)?(?:(?P<previous>前(?P<count>[两二三])?款)"
-    rf"|(?:本条|(?<=依照|按照|依据|适用|参照))(?P<own>第{NUMERAL}款)"  # 依照第一款: a 款 of this article
-    rf"|前条|本(?:法|条例|规定|办法|细则)(?P<articles>{ARTICLE_REF}(?:(?:、|，|和|或者|至){ARTICLE_REF})*))"
-)
-ARTICLE_NUMBER = re.compile(rf"第(?P<article>{NUMERAL})条(?:之{NUMERAL})?(?:第(?P<paragraph>{NUMERAL})款)?")
 GENERAL_CLAUSE = re.compile(
     r"本(?:法|条例|规定|办法|细则)(?P<scope>[^。；，]{0,60}?)规定的(?:行政)?处罚(?:权)?[，,]?(?:除[^。]*?外[，,])?"
 )
@@ -430,22 +423,17 @@ def resolve_subject(provisions: Sequence[Provision], index: int) -> ResolvedSubj
     return _referenced(statute, provision, MAX_HOPS) or _general_clause(statute, provision) or _competent(statute)
 
 
-def _analysed(provision: Provision) -> str:
-    """The text the rules read: the simplified script where the statute is traditional (same offsets)."""
-    return provision.text_simplified or provision.text
-
-
 def _resolved(provision: Provision, start: int, end: int, rule: Rule) -> ResolvedSubject:
     return ResolvedSubject(provision.text[start:end], provision.citation, rule, start, end)
 
 
 def _referenced(statute: tuple[Provision, ...], provision: Provision, hops: int) -> ResolvedSubject | None:
     """The first body named by a 款 this one refers to, sanction references (依照…规定处罚) first."""
-    text = _analysed(provision)
+    text = analysed(provision)
     references = sorted(REFERENCE_TO.finditer(text), key=lambda m: (m.group("basis") is None, m.start()))
     for reference in references:
-        for target in _targets(statute, provision, reference):
-            subjects = find_subjects(_analysed(target))
+        for target in referenced(statute, provision, reference):
+            subjects = find_subjects(analysed(target))
             if subjects:
                 return _resolved(target, subjects[0].start, subjects[0].end, "referenced")
             if hops > 1 and target is not provision:
@@ -455,47 +443,9 @@ def _referenced(statute: tuple[Provision, ...], provision: Provision, hops: int)
     return None
 
 
-def sanction_referents(provisions: Sequence[Provision], index: int) -> list[Provision]:
-    """The 款 that provisions[index] takes a rule from (依照前款的规定处罚, 按照本法第三十条), nearest first."""
-    provision, statute = provisions[index], tuple(provisions)
-    return [
-        target
-        for reference in REFERENCE_TO.finditer(_analysed(provision))
-        if reference.group("basis")
-        for target in _targets(statute, provision, reference)
-        if target is not provision
-    ]
-
-
-def _targets(statute: tuple[Provision, ...], provision: Provision, reference: re.Match[str]) -> list[Provision]:
-    """The provisions a reference points to, nearest first: 前两款 gives the 款 before, then the one before it. A 款
-    of this article is looked for in this article (第二百五十三条之一 too); an article by number is never a 之 one."""
-    article, paragraph = provision.article, provision.paragraph
-    if reference.group("previous") or reference.group("own"):
-        if reference.group("own"):
-            parts = [to_number(reference.group("own")[1:-1])]
-        else:
-            parts = [paragraph - k for k in range(1, {None: 1, "三": 3}.get(reference.group("count"), 2) + 1)]
-        return [p for part in parts for p in statute
-                if (p.article, p.article_label, p.paragraph) == (article, provision.article_label, part)]
-    if reference.group("articles"):
-        wanted = [
-            (to_number(m.group("article")), to_number(m.group("paragraph")) if m.group("paragraph") else None)
-            for m in ARTICLE_NUMBER.finditer(reference.group("articles"))
-        ]
-    else:
-        wanted = [(article - 1, None)]
-    return [
-        p
-        for number, part in wanted
-        for p in statute
-        if p.article == number and (part is None or p.paragraph == part) and "之" not in p.article_label
-    ]
-
-
 def _general_clause(statute: tuple[Provision, ...], provision: Provision) -> ResolvedSubject | None:
     """The body the statute's clause on its penalties names, for a 款 that sets a sanction."""
-    if not SANCTION.search(_analysed(provision)):
+    if not SANCTION.search(analysed(provision)):
         return None
     for scope, found in _general_clauses(statute):
         if _covers(scope, provision.article):
@@ -508,7 +458,7 @@ def _general_clauses(statute: tuple[Provision, ...]) -> list[tuple[str, Resolved
     """(scope, body) of each clause 本法规定的行政处罚，由X决定 in the statute, in order."""
     clauses = []
     for candidate in statute:
-        text = _analysed(candidate)
+        text = analysed(candidate)
         for clause in GENERAL_CLAUSE.finditer(text):
             acting = [role for role in find_roles(text) if role.start >= clause.end() and role.score >= AGENT]
             if acting:
@@ -536,7 +486,7 @@ def _competent(statute: tuple[Provision, ...]) -> ResolvedSubject | None:
     (本行政区域) before national, earlier before later."""
     found: list[tuple[bool, bool, bool, int, Provision, int, int]] = []
     for order, candidate in enumerate(statute):
-        text = _analysed(candidate)
+        text = analysed(candidate)
         general = any("总则" in chapter for chapter in candidate.chapters)
         for role in find_roles(text):
             sentence = SENTENCE_END.split(text[role.end :], maxsplit=1)[0]

@@ -12,8 +12,8 @@ from pipeline.classify import MODEL_NAMES, load_classifier
 from pipeline.cli import main
 from pipeline.extract import annotate, criminal_by_reference, read_powers
 from pipeline.models import CATEGORIES, Annotation
+from pipeline.refer import sanction_referents
 from pipeline.segment import read_statute
-from pipeline.subjects import sanction_referents
 
 FOOD_LAW = "行政法/食品安全法(2021-04-29).md"
 CRIMINAL_LAW = "刑法/刑法.md"

@@ -17,6 +17,7 @@ from pipeline.extract import read_power
 from pipeline.merge import BASIS_CHANGED, NOT_PROPOSED, UNTOUCHED
 from pipeline.models import LICENSING, PENALTY, Entry, subject_change
 from pipeline.propose import propose
+from pipeline.refer import required
 from pipeline.segment import read_statute
 from pipeline.tiers import load_scheme
 
@@ -82,11 +83,13 @@ def test_an_entry_is_named_after_the_act_not_the_occasion_or_the_law_it_follows(
 
 def named(relative: str, citation: str, item: int | None = None, category: str = PENALTY) -> str:
     """The name of the entry of `category` whose basis is the 款 at `citation` (or its 项 numbered `item`)."""
-    provision = next(unit for unit in read_statute(statute(relative)).provisions if unit.citation == citation)
+    provisions = read_statute(statute(relative)).provisions
+    index = next(index for index, unit in enumerate(provisions) if unit.citation == citation)
+    provision = provisions[index]
     items = {found.number: found for found in provision.items}
     text = provision.text
     quoted = None if item is None else text[items[item].start - provision.start : items[item].end - provision.start]
-    return entry_name(text, category, quoted)
+    return entry_name(text, category, quoted, partial(required, provisions, index))
 
 
 def test_a_penalty_is_named_after_its_violation_however_the_statute_introduces_it():
@@ -103,11 +106,13 @@ def test_a_penalty_is_named_after_its_violation_however_the_statute_introduces_i
     assert entry_name("对外劳务合作企业未依照本条例规定缴存备用金的，由商务主管部门处5万元罚款。", PENALTY) == (
         "对对外劳务合作企业未依照本条例规定缴存备用金的处罚"
     )
-    # a 项 with its own sanction is named after its violation, not the sanction; one that only cites a provision is
-    # named after it, with the article of its lead-in
+    # a 项 with its own sanction is named after its violation, not the sanction; one that only cites a provision
+    # (违反第三十六条规定的) is named after what that provision of the article its lead-in cites requires
     zhengzhou = "DLC/河南地方法规/地方性法规/河南/郑州市大气污染防治条例(2020-08-05).md"
     assert named(zhengzhou, "《郑州市大气污染防治条例》第五十六条", 3) == "对新建、扩建燃用高污染燃料设施的处罚"
-    assert named(zhengzhou, "《郑州市大气污染防治条例》第五十六条", 5) == "对违反本条例第三十六条规定的处罚"
+    assert named(zhengzhou, "《郑州市大气污染防治条例》第五十六条", 5) == (
+        "对机动车排气污染检验机构未建立检验数据传输网络的处罚"
+    )
 
 
 def test_a_penalty_is_named_after_the_violation_that_opens_a_sentence_or_the_duty_it_breaches():
@@ -134,6 +139,35 @@ def test_a_penalty_is_named_after_the_violation_that_opens_a_sentence_or_the_dut
     assert entry_name(graded, PENALTY) == "对以暴力、威胁方法拒不缴纳税款的处罚"
     # a clause that says which body decides names no violation
     assert sanctioned_violation("本条例规定的降低资质等级和吊销资质证书的行政处罚，由颁发资质证书的机关决定。") is None
+
+
+def test_a_penalty_for_breaching_another_provision_is_named_after_what_that_provision_requires():
+    """违反前款规定的，处…: legal staff name the entry after the breach (对在…晾晒物品的处罚), not the reference."""
+    chongqing = "DLC/重庆地方法规/地方性法规/重庆/重庆市市容环境卫生管理条例(2018-07-26).md"
+    # the 款 before sets one duty, owed by no one named: its breach, read with the occasion that opens it
+    [entry] = as_penalty(chongqing, "《重庆市市容环境卫生管理条例》第二十八条第二款")
+    assert entry.name == "对经市政设施主管部门批准临时占用道路堆放建筑材料，未放置整齐的处罚"
+    # a ban: what it bans
+    assert named(chongqing, "《重庆市市容环境卫生管理条例》第六十七条第二款") == (
+        "对未采取密闭措施的车辆在城市道路上运输建筑渣土、砂石、垃圾等易撒漏物质的处罚"
+    )
+    # the reference stays where what is breached is not one thing the statute words: a duty that something be
+    # without (应当无污损), a 款 that lists seven banned acts as 项 and names none of them, an article of two duties
+    assert named(chongqing, "《重庆市市容环境卫生管理条例》第三十七条第二款") == "对违反前款规定的处罚"
+    assert named(chongqing, "《重庆市市容环境卫生管理条例》第十八条第二款") == "对违反前款规定的处罚"
+    zhengzhou = "DLC/河南地方法规/地方性法规/河南/郑州市大气污染防治条例(2020-08-05).md"
+    assert named(zhengzhou, "《郑州市大气污染防治条例》第五十六条", 7) == "对违反本条例第四十九条规定的处罚"
+
+
+def test_a_penalty_for_breaching_a_listed_item_is_named_after_that_item(shared_corpus: Path):
+    """违反本条第一款第一项规定的: the 项 read in its 款's lead-in (应当遵守以下规范：（一）为犬只佩戴犬牌)."""
+    huzhou = "DLC/浙江地方法规/地方性法规/浙江/湖州市养犬管理规定(2021-12-02).md"
+    assert named(huzhou, "《湖州市养犬管理规定》第十二条第三款") == "对重点管理区内携犬出户，未为犬只佩戴犬牌的处罚"
+    # 项 named as a range are several duties: the reference stays
+    henan = "DLC/河南地方法规/地方性法规/河南/河南省供用电条例(2012-09-28).md"
+    assert named(henan, "《河南省供用电条例》第五十六条") == (
+        "对违反本条例第二十九条第一款第（二）项至第（四）项规定的处罚"
+    )
 
 
 def test_a_licence_is_named_after_its_permit_or_the_activity_it_allows():

@@ -286,6 +286,17 @@ def test_a_penalty_by_reference_to_the_paragraph_before_takes_its_body() -> None
     assert source.text[resolved.start : resolved.end] == resolved.text
 
 
+def test_a_penalty_for_breaching_a_paragraph_of_its_article_takes_the_body_that_paragraph_names() -> None:
+    """违反第二款规定，…未经验收…擅自投入使用的: the 款 it breaches says who checks (城市管理部门验收)."""
+    provisions = provisions_of("DLC/北京地方法规/地方性法规/北京/北京市市容环境卫生条例(2021-09-24).md")
+    index = index_of(provisions, "《北京市市容环境卫生条例》第六十条第三款")
+    resolved = resolve_subject(provisions, index)
+    assert resolved is not None
+    assert (resolved.text, resolved.citation, resolved.rule) == (
+        "城市管理部门", "《北京市市容环境卫生条例》第六十条第二款", "referenced"
+    )
+
+
 def test_a_local_penalty_takes_the_body_of_the_general_clause() -> None:
     provisions = provisions_of("DLC/山东地方法规/地方性法规/山东/山东省消防条例(2015-07-24).md")
     index = index_of(provisions, "《山东省消防条例》第六十七条")

@@ -286,43 +286,38 @@ def test_a_penalty_by_reference_to_the_paragraph_before_takes_its_body() -> None
     assert source.text[resolved.start : resolved.end] == resolved.text
 
 
+def resolved_at(relative: str, citation: str) -> tuple[str, str, str]:
+    """(body, the 款 it was read in, how) for the 款 at `citation` of a statute, one that names no body itself."""
+    provisions = provisions_of(relative)
+    resolved = resolve_subject(provisions, index_of(provisions, citation))
+    assert resolved is not None
+    return resolved.text, resolved.citation, resolved.rule
+
+
 def test_a_penalty_for_breaching_a_paragraph_of_its_article_takes_the_body_that_paragraph_names() -> None:
     """违反第二款规定，…未经验收…擅自投入使用的: the 款 it breaches says who checks (城市管理部门验收)."""
-    provisions = provisions_of("DLC/北京地方法规/地方性法规/北京/北京市市容环境卫生条例(2021-09-24).md")
-    index = index_of(provisions, "《北京市市容环境卫生条例》第六十条第三款")
-    resolved = resolve_subject(provisions, index)
-    assert resolved is not None
-    assert (resolved.text, resolved.citation, resolved.rule) == (
+    assert resolved_at("DLC/北京地方法规/地方性法规/北京/北京市市容环境卫生条例(2021-09-24).md",
+                       "《北京市市容环境卫生条例》第六十条第三款") == (
         "城市管理部门", "《北京市市容环境卫生条例》第六十条第二款", "referenced"
     )
 
 
 def test_a_local_penalty_takes_the_body_of_the_general_clause() -> None:
-    provisions = provisions_of("DLC/山东地方法规/地方性法规/山东/山东省消防条例(2015-07-24).md")
-    index = index_of(provisions, "《山东省消防条例》第六十七条")
-    resolved = resolve_subject(provisions, index)
-    assert resolved is not None
-    assert (resolved.text, resolved.citation, resolved.rule) == (
-        "公安机关消防机构",
-        "《山东省消防条例》第六十六条第二款",
-        "general_clause",
+    assert resolved_at("DLC/山东地方法规/地方性法规/山东/山东省消防条例(2015-07-24).md",
+                       "《山东省消防条例》第六十七条") == (
+        "公安机关消防机构", "《山东省消防条例》第六十六条第二款", "general_clause"
     )
 
 
 def test_a_reference_to_a_paragraph_without_a_body_falls_back_to_the_general_clause() -> None:
-    provisions = provisions_of("行政法/消防法(2021-04-29).md")
-    index = index_of(provisions, "《中华人民共和国消防法》第六十一条第二款")
-    resolved = resolve_subject(provisions, index)
-    assert resolved is not None
-    assert (resolved.text, resolved.rule) == ("住房和城乡建设主管部门、消防救援机构", "general_clause")
+    body, _, rule = resolved_at("行政法/消防法(2021-04-29).md", "《中华人民共和国消防法》第六十一条第二款")
+    assert (body, rule) == ("住房和城乡建设主管部门、消防救援机构", "general_clause")
 
 
 def test_a_unit_without_sanction_takes_the_competent_department() -> None:
-    provisions = provisions_of("DLC/河南地方法规/地方性法规/河南/郑州市大气污染防治条例(2020-08-05).md")
-    index = index_of(provisions, "《郑州市大气污染防治条例》第一条")
-    resolved = resolve_subject(provisions, index)
-    assert resolved is not None
-    assert (resolved.text, resolved.rule) == ("市、县（市、区）生态环境主管部门", "competent_department")
+    body, _, rule = resolved_at("DLC/河南地方法规/地方性法规/河南/郑州市大气污染防治条例(2020-08-05).md",
+                                "《郑州市大气污染防治条例》第一条")
+    assert (body, rule) == ("市、县（市、区）生态环境主管部门", "competent_department")
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ import re
 from dataclasses import replace
 from typing import Literal
 
-from pipeline.lines import FULLWIDTH_DIGITS, HAN_NUMERAL, to_chinese, to_number
+from pipeline.lines import FULLWIDTH_DIGITS, HAN_NUMERAL, readable, to_chinese, to_number
 from pipeline.models import Citation
 from pipeline.read import to_simplified
 
@@ -37,6 +37,7 @@ JOINING = re.compile(
     r"^(?:[\s，,；;、。．.:：/和及或与等以暨]|以及|或者|相关|有关|之?规定|的|依据|根据|按照|条款|[0-9]{1,2}[.．、）]|[①-⑳]"
     r"|[【\[]?(?:法律|行政法规|地方性法规|自治条例|单行条例|部门规章|地方政府规章|政府规章|规章)[】\]]?)*$"
 )
+NUMBERED = ("article", "suffix", "paragraph", "item", "item_bracket")  # the groups of TOKEN that hold a number
 RANGE_WORD = re.compile(rf"^\s*(?:{RANGE})\s*$")
 MAX_RANGE = 50
 """A range over more numbers than this is read as a slip of the pen, not as that many citations."""
@@ -63,7 +64,11 @@ def parse_cell(cell: str, row: int) -> list[Citation]:
         ranged = ranged and RANGE_WORD.match(stretch) is not None
         if not ranged:
             citations += _leftover(stretch, row, cell)
-        if match["title"] or match["bare"]:
+        if not all(readable(match[name]) for name in NUMBERED if match[name]):  # 第十十八条: a slip of the pen
+            citations += [current] if current is not None else []
+            citations.append(Citation(row, cell, match.group(0), problem=f"无法识别的编号：{match.group(0)}"))
+            current = None
+        elif match["title"] or match["bare"]:
             citations += [current] if current is not None else []
             title, year = _title_and_year(match["title"] or match["bare"], match["year"])
             current = Citation(row, cell, match.group(0).strip(), title, year)

@@ -106,8 +106,21 @@ def heading_rank(content: str) -> int:
 
 @lru_cache(maxsize=4096)
 def to_number(numeral: str) -> int:
-    """A Chinese or Arabic numeral (一百零二, 102, １０２) as an int, through cn2an."""
-    return int(cn2an.cn2an(numeral.translate(FULLWIDTH_DIGITS), "smart"))
+    """A Chinese or Arabic numeral (一百零二, 102, １０２) as an int, through cn2an; ValueError for a slip of the pen
+    (十十八, 百百), which cn2an rejects with a ValueError or a KeyError."""
+    try:
+        return int(cn2an.cn2an(numeral.translate(FULLWIDTH_DIGITS), "smart"))
+    except (ValueError, KeyError) as error:
+        raise ValueError(f"not a numeral: {numeral}") from error
+
+
+def readable(numeral: str) -> bool:
+    """Whether `to_number` reads `numeral`."""
+    try:
+        to_number(numeral)
+    except ValueError:
+        return False
+    return True
 
 
 @lru_cache(maxsize=4096)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from pipeline.lines import ITEM, to_number
+from pipeline.lines import ITEM, readable, to_number
 from pipeline.models import Item, Provision
 
 NUMERAL = r"[一二三四五六七八九十百零〇两]+"
@@ -19,7 +19,8 @@ ARTICLE_REF = rf"第{NUMERAL}条(?:之{NUMERAL})?(?:{PARAGRAPHS})?"
 REFERENCE_TO = re.compile(
     rf"(?P<basis>依照|按照|依据|适用|参照)?(?:(?P<previous>前(?P<count>[两二三])?款)"
     rf"|(?:本条|(?<=依照|按照|依据|适用|参照|违反))(?P<own>{PARAGRAPHS})"  # 依照第一款: a 款 of this article
-    rf"|前条|本(?:法|条例|规定|办法|细则)(?P<articles>{ARTICLE_REF}(?:(?:、|，|和|或者|至){ARTICLE_REF})*))"
+    rf"|前条|(?:本(?:法|条例|规定|办法|细则)|(?P<breached>(?<=违反)))"  # 违反第十七条: an article of this statute
+    rf"(?P<articles>{ARTICLE_REF}(?:(?:、|，|和|或者|至){ARTICLE_REF})*))"
 )
 ARTICLE_NUMBER = re.compile(rf"第(?P<article>{NUMERAL})条(?:之{NUMERAL})?(?P<paragraphs>(?:{PARAGRAPHS})?)")
 PARAGRAPH_NUMBER = re.compile(rf"第({NUMERAL})款")
@@ -43,6 +44,8 @@ def analysed(provision: Provision) -> str:
 def referenced(statute: tuple[Provision, ...], provision: Provision, reference: re.Match[str]) -> list[Provision]:
     """The provisions a `REFERENCE_TO` match in `provision` points to, nearest first: 前两款 gives the 款 before, then
     the one before it."""
+    if _misnumbered(reference.group()):
+        return []
     article, paragraph = provision.article, provision.paragraph
     if reference.group("previous") or reference.group("own"):
         if reference.group("own"):
@@ -84,8 +87,10 @@ def required(provisions: Sequence[Provision], index: int, reference: str) -> lis
     or each 项 it names, read into its 款's lead-in (禁止下列行为：（一）随地吐痰 → 禁止随地吐痰). Nothing unless all
     it names is read: not for a 款 of 项 that names none of them (which is breached is not said), nor for 项 after
     several articles (本条例第二十条第三款、第二十六条第一款第三项), nor for what `REFERENCE_TO` does not read
-    (第二十八条 without 本条例)."""
+    (依照第二十八条, which may be of another statute named before it)."""
     provision, statute = provisions[index], tuple(provisions)
+    if _misnumbered(reference):
+        return []
     texts: list[str] = []
     unread = reference
     for match in REFERENCE_TO.finditer(reference):
@@ -105,6 +110,11 @@ def required(provisions: Sequence[Provision], index: int, reference: str) -> lis
             else:
                 texts.append(target.text)
     return [] if UNREAD.search(unread) else texts
+
+
+def _misnumbered(text: str) -> bool:
+    """Whether `text` holds a numeral that cannot be read (违反第十十八条): a slip of the pen points nowhere."""
+    return not all(readable(numeral) for numeral in re.findall(NUMERAL, text))
 
 
 def _in_lead(provision: Provision, item: Item) -> str:

@@ -22,6 +22,7 @@ from pipeline.lines import (
     Line,
     heading_rank,
     heading_text,
+    readable,
     split_lines,
     to_chinese,
     to_number,
@@ -115,11 +116,14 @@ def _articles(source: Source, body: list[Line], diagnostics: list[Diagnostic]) -
                 headings = [(r, text) for r, text in headings if r < rank] + [(rank, heading_text(line.content))]
             open_article = False
         elif line.kind is Kind.ARTICLE:
-            article = _start_article(source, line, tuple(text for _, text in headings))
+            article = _start_article(source, line, tuple(text for _, text in headings), articles, diagnostics)
             _check_numbering(source, article, articles[-1] if articles else None, seen, diagnostics)
             articles.append(article)
             open_article = True
         elif open_article:
+            if line.kind is Kind.ITEM and _item_number(line) is None:
+                diagnostics.append(Diagnostic(source.path, line.number, "warning", f"item number "
+                                              f"{_item_match(line).group(0)} cannot be read: numbered by its place"))
             _add_line(articles[-1].paragraphs, line)
         elif not articles:
             unnumbered.append(line)
@@ -191,8 +195,10 @@ def _first_item_number(paragraph: _Paragraph) -> int | None:
     return _item_number(first) if first.kind is Kind.ITEM else None
 
 
-def _item_number(line: Line) -> int:
-    return to_number(_item_match(line).group(1))
+def _item_number(line: Line) -> int | None:
+    """The number of a 项's label; None for a slip of the pen (（十十）)."""
+    numeral = _item_match(line).group(1)
+    return to_number(numeral) if readable(numeral) else None
 
 
 def _item_match(line: Line) -> re.Match[str]:
@@ -201,18 +207,22 @@ def _item_match(line: Line) -> re.Match[str]:
     return match
 
 
-def _start_article(source: Source, line: Line, chapters: tuple[str, ...]) -> _Article:
+def _start_article(source: Source, line: Line, chapters: tuple[str, ...], before: list[_Article],
+                   diagnostics: list[Diagnostic]) -> _Article:
+    """An article from its heading line; a number that cannot be read (第十十八条, a slip of the pen) is cited as the
+    one after the article `before` it, with a warning naming the line, and its label kept as written."""
     match = ARTICLE.match(line.content)
     assert match is not None
     rest = len(line.content) - len(line.content[match.end():].lstrip(BLANK))
     lead = Line(line.number, line.start + rest, line.end, line.content[rest:], Kind.TEXT)
-    article = _Article(
-        label=match.group(0),
-        number=to_number(match.group(1)),
-        suffix=to_number(match.group(2)) if match.group(2) else 0,
-        line=line,
-        chapters=chapters,
-    )
+    numerals = [numeral for numeral in match.groups() if numeral]
+    if all(readable(numeral) for numeral in numerals):
+        number, suffix = to_number(match.group(1)), to_number(match.group(2)) if match.group(2) else 0
+    else:
+        number, suffix = (before[-1].number + 1 if before else 1), 0
+        diagnostics.append(Diagnostic(source.path, line.number, "warning", f"article number {match.group(0)} cannot "
+                                      f"be read: cited as 第{to_chinese(number)}条, the number after the one before"))
+    article = _Article(label=match.group(0), number=number, suffix=suffix, line=line, chapters=chapters)
     article.paragraphs.append(_Paragraph(lead))
     return article
 
@@ -274,18 +284,21 @@ def _provisions(source: Source, title: str, article: _Article) -> list[Provision
 
 
 def _items(source: Source, paragraph: _Paragraph) -> tuple[Item, ...]:
-    return tuple(_item(source, block) for block in paragraph.items)
+    return tuple(_item(source, block, place) for place, block in enumerate(paragraph.items, start=1))
 
 
-def _item(source: Source, block: _Block) -> Item:
-    """A 项 （一） with its 目, or a 目 1. （1） ①; its text runs to its last continuation line."""
+def _item(source: Source, block: _Block, place: int) -> Item:
+    """A 项 （一） with its 目, or a 目 1. （1） ①; its text runs to its last continuation line. A 项 whose number
+    cannot be read takes its `place` in the list."""
     line = block.line
     if line.kind is Kind.ITEM:
-        label, number = _item_match(line).group(0), _item_number(line)
+        read = _item_number(line)
+        label, number = _item_match(line).group(0), place if read is None else read
     else:
         match = SUBITEM.match(line.content)
         assert match is not None
         numeral = match.group(1) or match.group(2)
         label, number = match.group(0), to_number(numeral) if numeral else ord(match.group(3)) - ord("①") + 1
     return Item(label=label, number=number, text=source.text[line.start:block.end], start=line.start,
-                end=block.end, subitems=tuple(_item(source, child) for child in block.children))
+                end=block.end, subitems=tuple(_item(source, child, place)
+                                              for place, child in enumerate(block.children, start=1)))

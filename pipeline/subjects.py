@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Literal
 
 from pipeline.lines import ITEM as ITEM_LABEL
-from pipeline.lines import to_number
+from pipeline.lines import readable, to_number
 from pipeline.models import Provision, ResolvedSubject, Span
 from pipeline.refer import NUMERAL, REFERENCE_TO, analysed, referenced
 
@@ -428,9 +428,12 @@ def _resolved(provision: Provision, start: int, end: int, rule: Rule) -> Resolve
 
 
 def _referenced(statute: tuple[Provision, ...], provision: Provision, hops: int) -> ResolvedSubject | None:
-    """The first body named by a 款 this one refers to, sanction references (依照…规定处罚) first."""
+    """The first body named by a 款 this one refers to, sanction references (依照…规定处罚) first. An article breached
+    by number alone (违反第十七条) is not asked: the body its duty names (商检部门, 县级以上人民政府) is seldom the one
+    that sanctions, which the statute's general clause or competent department gives."""
     text = analysed(provision)
-    references = sorted(REFERENCE_TO.finditer(text), key=lambda m: (m.group("basis") is None, m.start()))
+    references = sorted((m for m in REFERENCE_TO.finditer(text) if m.group("breached") is None),
+                        key=lambda m: (m.group("basis") is None, m.start()))
     for reference in references:
         for target in referenced(statute, provision, reference):
             subjects = find_subjects(analysed(target))
@@ -477,7 +480,8 @@ def _covers(scope: str, article: int) -> bool:
     ranges = ARTICLE_RANGE.findall(scope)
     if not ranges:
         return True
-    return any(to_number(low) <= article <= to_number(high or low) for low, high in ranges)
+    return any(to_number(low) <= article <= to_number(high or low) for low, high in ranges
+               if readable(low) and readable(high or low))
 
 
 @lru_cache(maxsize=8)

@@ -94,6 +94,12 @@ def test_traditional_script_spaces_and_reversed_ranges() -> None:
     reversed_range = parse_cell("《食品安全法》第十三条至第十条", 2)
     assert [c.article for c in reversed_range] == [13, None, 10]
     assert reversed_range[1].problem == "无法识别的范围：第十三条至第十条"
+    # a number no one can read is reported, and the 款 after it is not given to the article before
+    slips = parse_cell("《食品安全法》第十条、第十十二条第二款", 3)
+    assert [(c.text, c.article, c.problem) for c in slips] == [
+        ("《食品安全法》第十条", 10, None), ("第十十二条", None, "无法识别的编号：第十十二条"),
+        ("第二款", None, "款或项之前未写明条"),
+    ]
 
 
 def test_a_corpus_named_without_a_registry_is_checked_against_its_own(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import statute
 
+from pipeline.cli import main
 from pipeline.lines import to_chinese
 from pipeline.models import StatuteError
 from pipeline.segment import read_statute
@@ -37,6 +38,21 @@ def test_file_with_no_articles(tmp_path: Path) -> None:
         read_statute(notice)
 
 
+def damaged_fire_law(path: Path, *replacements: tuple[str, str]) -> Path:
+    """The fire law written to `path` with each (old, new) replaced once: a file damaged as files come."""
+    text = statute(FIRE_LAW).read_text(encoding="utf-8")
+    for old, new in replacements:
+        text = text.replace(old, new, 1)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def line_of(path: Path, start: str) -> int:
+    """The number of the first line of `path` that starts with `start`."""
+    return next(n for n, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1)
+                if line.startswith(start))
+
+
 def test_duplicate_and_skipped_articles_are_warned_with_their_lines(tmp_path: Path) -> None:
     text = statute(FIRE_LAW).read_text(encoding="utf-8")
     damaged = text.replace("第十一条 ", "第十条 ", 1).replace("第二十条 ", "第二十二条 ", 1)
@@ -51,22 +67,33 @@ def test_duplicate_and_skipped_articles_are_warned_with_their_lines(tmp_path: Pa
     assert len(result.provisions) == len(read_statute(statute(FIRE_LAW)).provisions)
 
 
+def test_a_number_written_with_a_slip_of_the_pen_is_warned_and_the_statute_still_proposed(tmp_path: Path) -> None:
+    """第十十二条 and （十十） are no numerals (cn2an refuses them): the article is cited as the one after the article
+    before it, the 项 by its place, each with a warning naming its line, and 违反第十十二条 points nowhere."""
+    path = damaged_fire_law(tmp_path / "slips.md", ("第十二条 ", "第十十二条 "), ("（二）", "（十十）"),
+                            ("违反本法规定", "违反第十十二条规定"))
+
+    result = read_statute(path)
+    messages = [str(d) for d in result.diagnostics]
+    assert messages == [
+        f"{path}:{line_of(path, '第十十二条 ')}: warning: article number 第十十二条 cannot be read: cited as 第十二条, "
+        "the number after the one before",
+        f"{path}:{line_of(path, '（十十）')}: warning: item number （十十） cannot be read: numbered by its place",
+    ]
+    slipped = next(p for p in result.provisions if p.article_label == "第十十二条")
+    assert slipped.citation == "《中华人民共和国消防法》第十二条"
+    assert [found.number for found in next(p for p in result.provisions if p.items).items][:3] == [1, 2, 3]
+    assert main(["propose", str(path), "-o", str(tmp_path / "list"), "--formats", "jsonl"]) == 0
+
+
 def test_articles_that_lost_their_numbers_are_warned_not_dropped_unseen(tmp_path: Path) -> None:
     """The shared corpus's 浙江省无人驾驶航空器公共安全管理规定 starts at 第五条: its first four articles lost 第…条."""
-    text = statute(FIRE_LAW).read_text(encoding="utf-8")
-    damaged = text
-    for number in ("第一条 ", "第二条 "):
-        damaged = damaged.replace(number, "", 1)
-    path = tmp_path / "lost-start.md"
-    path.write_text(damaged, encoding="utf-8")
-    lines = damaged.split("\n")
-    first_text = next(n for n, line in enumerate(lines, start=1) if line.startswith("为了预防火灾"))
-    third = next(n for n, line in enumerate(lines, start=1) if line.startswith("第三条 "))
+    path = damaged_fire_law(tmp_path / "lost-start.md", ("第一条 ", ""), ("第二条 ", ""))
 
     result = read_statute(path)
     [warning] = [str(d) for d in result.diagnostics]
-    assert warning.startswith(f"{path}:{third}: warning: the first article is 第三条, not 第一条: ")
-    assert f"(from line {first_text}) belong to no article" in warning
+    assert warning.startswith(f"{path}:{line_of(path, '第三条 ')}: warning: the first article is 第三条, not 第一条: ")
+    assert f"(from line {line_of(path, '为了预防火灾')}) belong to no article" in warning
     assert result.provisions[0].citation == "《中华人民共和国消防法》第三条第一款"
 
 

@@ -163,6 +163,11 @@ def test_a_penalty_for_breaching_a_listed_item_is_named_after_that_item(shared_c
     """违反本条第一款第一项规定的: the 项 read in its 款's lead-in (应当遵守以下规范：（一）为犬只佩戴犬牌)."""
     huzhou = "DLC/浙江地方法规/地方性法规/浙江/湖州市养犬管理规定(2021-12-02).md"
     assert named(huzhou, "《湖州市养犬管理规定》第十二条第三款") == "对重点管理区内携犬出户，未为犬只佩戴犬牌的处罚"
+    # 违反第二十二条第三项 with no 本条例 before it: an article of this statute
+    relics = "DLC/河南地方法规/地方性法规/河南/郑州市郑韩故城遗址保护条例(2020-08-05).md"
+    assert named(relics, "《郑州市郑韩故城遗址保护条例》第三十七条", 3) == (
+        "对在郑韩故城遗址保护范围内，种植不符合遗址保护规划的树木的处罚"
+    )
     # 项 named as a range are several duties: the reference stays
     henan = "DLC/河南地方法规/地方性法规/河南/河南省供用电条例(2012-09-28).md"
     assert named(henan, "《河南省供用电条例》第五十六条") == (

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from label_studio_server import Server
@@ -22,6 +23,11 @@ def statute(relative: str) -> Path:
         if (root / relative).is_file():
             return root / relative
     pytest.skip(f"{relative} is not in the bundled sample and {NO_SHARED}")
+
+
+def index_of(provisions: Sequence[Any], citation: str) -> int:
+    """Where the provision cited `citation` is among a statute's `provisions`."""
+    return next(index for index, provision in enumerate(provisions) if provision.citation == citation)
 
 
 @pytest.fixture

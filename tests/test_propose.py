@@ -7,7 +7,7 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from conftest import statute
+from conftest import index_of, statute
 from openpyxl import load_workbook
 
 from pipeline.acts import entry_name, sanctioned_violation
@@ -84,7 +84,7 @@ def test_an_entry_is_named_after_the_act_not_the_occasion_or_the_law_it_follows(
 def named(relative: str, citation: str, item: int | None = None, category: str = PENALTY) -> str:
     """The name of the entry of `category` whose basis is the 款 at `citation` (or its 项 numbered `item`)."""
     provisions = read_statute(statute(relative)).provisions
-    index = next(index for index, unit in enumerate(provisions) if unit.citation == citation)
+    index = index_of(provisions, citation)
     provision = provisions[index]
     items = {found.number: found for found in provision.items}
     text = provision.text

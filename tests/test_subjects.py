@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 
 import pytest
-from conftest import REPO, statute
+from conftest import REPO, index_of, statute
 
 from pipeline.evaluate import evaluate
 from pipeline.gold import load_annotations, load_splits, split
@@ -268,10 +268,6 @@ def test_dev_overlap_stays_above_its_floor(gold: dict[str, list]) -> None:
 
 def provisions_of(relative: str) -> tuple:
     return read_statute(statute(relative)).provisions
-
-
-def index_of(provisions: tuple, citation: str) -> int:
-    return next(index for index, provision in enumerate(provisions) if provision.citation == citation)
 
 
 def test_a_penalty_by_reference_to_the_paragraph_before_takes_its_body() -> None:

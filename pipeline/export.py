@@ -32,6 +32,7 @@ SUBJECT_RULES = {
     "referenced": "援引条款载明",
     "general_clause": "本法规总则条款",
     "competent_department": "本法规主管部门条款",
+    "breached": "所违反条款载明",
     "unresolved": "未能确定，请补充",
 }
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

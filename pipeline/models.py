@@ -258,9 +258,9 @@ class Entry:
     name and the subject, not the article number), so a reviewer's decision follows the entry through
     renumbering. `subject_source` says where the acting body was read: the basis itself, or the citation of the
     provision it was resolved from (`subject_rule`: named, referenced, general_clause, competent_department,
-    unresolved). A reviewed entry (`status` accepted, corrected, rejected, or cancelled after an amendment) says what
-    the reviewer changed, field by field (`changes`: 实施主体：proposed → reviewed, or the adjustment adopted), and
-    carries the reviewer's `comment`.
+    breached, unresolved). A reviewed entry (`status` accepted, corrected, rejected, or cancelled after an amendment)
+    says what the reviewer changed, field by field (`changes`: 实施主体：proposed → reviewed, or the adjustment
+    adopted), and carries the reviewer's `comment`.
     """
 
     id: str
@@ -441,12 +441,13 @@ class ResolvedSubject:
     """Who acts in a 款 that names no body: `text` is `provision.text[start:end]` of the provision cited.
 
     `rule` says where the name came from: "referenced" (the 款 it refers to: 依照前款规定处罚),
-    "general_clause" (本法规定的行政处罚，由…决定) or "competent_department" (…部门负责本行政区域内…工作).
+    "general_clause" (本法规定的行政处罚，由…决定), "competent_department" (…部门负责本行政区域内…工作) or
+    "breached" (the 款 whose duty it sanctions the breach of, when nothing else says who: 违反本法第十九条规定).
     """
 
     text: str
     citation: str
-    rule: Literal["referenced", "general_clause", "competent_department"]
+    rule: Literal["referenced", "general_clause", "competent_department", "breached"]
     start: int
     end: int
 

@@ -17,11 +17,14 @@ NUMERAL = r"[一二三四五六七八九十百零〇两]+"
 PARAGRAPHS = rf"第{NUMERAL}款(?:(?:、|和|或者|及)第{NUMERAL}款)*"  # 第一款、第二款; 第一款或者第二款
 ARTICLE_REF = rf"第{NUMERAL}条(?:之{NUMERAL})?(?:{PARAGRAPHS})?"
 REFERENCE_TO = re.compile(
-    rf"(?P<basis>依照|按照|依据|适用|参照)?(?:(?P<previous>前(?P<count>[两二三])?款)"
+    rf"(?:(?<![未不])(?P<basis>依照|按照|依据|适用|参照))?(?:(?P<previous>前(?P<count>[两二三])?款)"  # 未按照: a breach
     rf"|(?:本条|(?<=依照|按照|依据|适用|参照|违反))(?P<own>{PARAGRAPHS})"  # 依照第一款: a 款 of this article
-    rf"|前条|(?:本(?:法|条例|规定|办法|细则)|(?P<breached>(?<=违反)))"  # 违反第十七条: an article of this statute
+    rf"|前条|(?:本(?:法|条例|规定|办法|细则)|(?<=违反))"  # 违反第十七条: an article of this statute
     rf"(?P<articles>{ARTICLE_REF}(?:(?:、|，|和|或者|至){ARTICLE_REF})*))"
 )
+BREACH = re.compile(r"(?:违反|不符合|不遵守|不执行|未(?:依照|按照|依据))$")
+"""What stands before a reference to the duty a 款 sanctions the breach of (违反本条例第十二条规定的)."""
+BREACH_WIDTH = 3  # characters of the longest word of BREACH
 ARTICLE_NUMBER = re.compile(rf"第(?P<article>{NUMERAL})条(?:之{NUMERAL})?(?P<paragraphs>(?:{PARAGRAPHS})?)")
 PARAGRAPH_NUMBER = re.compile(rf"第({NUMERAL})款")
 ITEM_NAMED = rf"第?[（(]?{NUMERAL}[）)]?项?"
@@ -68,6 +71,12 @@ def referenced(statute: tuple[Provision, ...], provision: Provision, reference: 
         for p in statute
         if p.article == number and (part is None or p.paragraph == part) and "之" not in p.article_label
     ]
+
+
+def breached(text: str, reference: re.Match[str]) -> bool:
+    """Whether a `REFERENCE_TO` match in `text` names a duty that the 款 sanctions the breach of, not a rule it
+    applies (依照前款规定处罚)."""
+    return BREACH.search(text, max(0, reference.start() - BREACH_WIDTH), reference.start()) is not None
 
 
 def sanction_referents(provisions: Sequence[Provision], index: int) -> list[Provision]:

@@ -21,7 +21,7 @@ from typing import Literal
 from pipeline.lines import ITEM as ITEM_LABEL
 from pipeline.lines import readable, to_number
 from pipeline.models import Provision, ResolvedSubject, Span
-from pipeline.refer import NUMERAL, REFERENCE_TO, analysed, referenced
+from pipeline.refer import NUMERAL, REFERENCE_TO, analysed, breached, referenced
 
 LOOKAROUND = re.compile(r"\(\?<?[!=][^)]*\)")
 
@@ -396,8 +396,19 @@ def short_for(short: str, full: str) -> bool:
 
 # --- who acts in a 款 that names no body ---------------------------------------------------------------------
 
+STATUTE = r"本(?:法|条例|规定|办法|细则)"
+# The clause on a statute's penalties, its body after it: 本法规定的行政处罚，由…决定;
+# 违反本条例规定的行为，…没有规定的，由…实施行政处罚.
 GENERAL_CLAUSE = re.compile(
-    r"本(?:法|条例|规定|办法|细则)(?P<scope>[^。；，]{0,60}?)规定的(?:行政)?处罚(?:权)?[，,]?(?:除[^。]*?外[，,])?"
+    rf"{STATUTE}(?P<scope>[^。；，]{{0,60}}?)规定的(?:行政)?处罚(?:权)?[，,]?(?:除[^。]*?外[，,])?"
+    rf"|违反{STATUTE}(?:的?有关)?规定的(?:违法)?行为[，,](?:[^。]*?[，,；;])?由"
+    r"(?=[^。；，]{2,80}?(?:实施|作出|给予|进行|予以|依法|规定)(?:行政)?处罚(?:[。；;]|$))"
+)
+# …, its body before it: 城市管理综合执法部门依法对本条例规定的违法行为实施行政处罚;
+# …执法总队…按照本条例的规定实施行政处罚.
+BODY_FIRST_CLAUSE = re.compile(
+    rf"(?:对(?:违反)?{STATUTE}[^。；，]{{0,20}}?行为|(?:按照|依照){STATUTE}的?(?:有关)?规定)"
+    r"(?:实施|作出|给予|进行)(?:行政)?处罚(?=[。；，,;]|$)"
 )
 ARTICLE_RANGE = re.compile(rf"第({NUMERAL})条(?:至第({NUMERAL})条)?")
 SANCTION = re.compile(r"罚款|处罚|警告|没收|吊销|暂扣|拘留|停产停业|责令关闭")
@@ -406,9 +417,9 @@ COMPETENT = re.compile(
     r"(?:监督管理|管理|执法|监管|工作)"
 )
 VAGUE = re.compile(r"(?:^|人民政府|国务院)(?:有关|相关|其他)")
-ALIAS = re.compile(r"^[（(]以下(?:简|统)?称(?P<alias>[^）)“”]+)[）)]")
+ALIAS = re.compile(r"^[（(]以下(?:简|统)?称为?“?(?P<alias>[^）)“”]+)”?[）)]")
 MAX_HOPS = 3
-Rule = Literal["referenced", "general_clause", "competent_department"]
+Rule = Literal["referenced", "general_clause", "competent_department", "breached"]
 GOVERNMENT = re.compile(r"(?:人民政府|国务院)$")
 
 
@@ -417,30 +428,37 @@ def resolve_subject(provisions: Sequence[Provision], index: int) -> ResolvedSubj
 
     Tried in order, the more specific first: the 款 it refers to (依照前款规定处罚, 本条第二款, 本法第三十条), the
     statute's general clause on penalties (本法规定的行政处罚，由…决定; only for a 款 with a sanction), the
-    competent department the statute names (…部门负责本行政区域内…的监督管理工作).
+    competent department the statute names (…部门负责本行政区域内…的监督管理工作), and last the 款 whose duty it
+    sanctions the breach of (违反本法第三十三条规定的).
     """
     provision, statute = provisions[index], tuple(provisions)
-    return _referenced(statute, provision, MAX_HOPS) or _general_clause(statute, provision) or _competent(statute)
+    return (_referenced(statute, provision, MAX_HOPS, breaches=False) or _general_clause(statute, provision)
+            or _competent(statute) or _referenced(statute, provision, MAX_HOPS, breaches=True))
 
 
 def _resolved(provision: Provision, start: int, end: int, rule: Rule) -> ResolvedSubject:
     return ResolvedSubject(provision.text[start:end], provision.citation, rule, start, end)
 
 
-def _referenced(statute: tuple[Provision, ...], provision: Provision, hops: int) -> ResolvedSubject | None:
-    """The first body named by a 款 this one refers to, sanction references (依照…规定处罚) first. An article breached
-    by number alone (违反第十七条) is not asked: the body its duty names (商检部门, 县级以上人民政府) is seldom the one
-    that sanctions, which the statute's general clause or competent department gives."""
+def _referenced(statute: tuple[Provision, ...], provision: Provision, hops: int, breaches: bool
+                ) -> ResolvedSubject | None:
+    """The first body named by a 款 this one refers to, sanction references (依照…规定处罚) first; with `breaches`,
+    by a 款 whose duty this one sanctions the breach of (违反本条例第十七条规定的) instead. Those are asked last: the
+    body a duty names (审批 by 原批准机关, 验收 by 城市管理部门, the party 期货保证金存管机构) is seldom the one that
+    sanctions, which the statute's general clause or competent department gives. A breached 款 that sets a sanction
+    itself (违反前款规定，物业服务人为个人的，处警告) names the body that sanctions, and is asked first."""
     text = analysed(provision)
-    references = sorted((m for m in REFERENCE_TO.finditer(text) if m.group("breached") is None),
-                        key=lambda m: (m.group("basis") is None, m.start()))
+    references = sorted(REFERENCE_TO.finditer(text), key=lambda m: (m.group("basis") is None, m.start()))
     for reference in references:
         for target in referenced(statute, provision, reference):
+            duty = breached(text, reference) and not SANCTION.search(analysed(target))
+            if duty != breaches:
+                continue
             subjects = find_subjects(analysed(target))
             if subjects:
-                return _resolved(target, subjects[0].start, subjects[0].end, "referenced")
+                return _resolved(target, subjects[0].start, subjects[0].end, "breached" if breaches else "referenced")
             if hops > 1 and target is not provision:
-                found = _referenced(statute, target, hops - 1)
+                found = _referenced(statute, target, hops - 1, breaches=False)
                 if found:
                     return found
     return None
@@ -458,21 +476,39 @@ def _general_clause(statute: tuple[Provision, ...], provision: Provision) -> Res
 
 @lru_cache(maxsize=8)
 def _general_clauses(statute: tuple[Provision, ...]) -> list[tuple[str, ResolvedSubject]]:
-    """(scope, body) of each clause 本法规定的行政处罚，由X决定 in the statute, in order."""
+    """(scope, body) of each clause on the statute's penalties (本法规定的行政处罚，由X决定; X对违反本条例的行为实施
+    行政处罚), in text order; bodies a conjunction joins (X、Y按照各自的职权) are read as one."""
     clauses = []
     for candidate in statute:
         text = analysed(candidate)
-        for clause in GENERAL_CLAUSE.finditer(text):
-            acting = [role for role in find_roles(text) if role.start >= clause.end() and role.score >= AGENT]
-            if acting:
-                group = [acting[0]]
-                for role in acting[1:]:
-                    if not CONJ.fullmatch(text[group[-1].end : role.start]):
-                        break
-                    group.append(role)
-                found = _resolved(candidate, group[0].start, group[-1].end, "general_clause")
-                clauses.append((clause.group("scope"), found))
+        after, before = list(GENERAL_CLAUSE.finditer(text)), list(BODY_FIRST_CLAUSE.finditer(text))
+        if not after and not before:
+            continue
+        # 由该处罚机关实施 points at a body named elsewhere; 由有关部门依法处罚 names none
+        roles = [role for role in find_roles(text) if role.score >= AGENT and not role.name.startswith("该")]
+        found: list[tuple[int, str, list[Role]]] = [
+            (clause.start(), clause.group("scope") or "", _joined([r for r in roles if r.start >= clause.end()], text))
+            for clause in after
+        ] + [  # its body in the same sentence, or in the lead-in of the 项 it is (X履行下列职责：…（七）对违反…)
+            (clause.start(), "", _joined([r for r in reversed(roles) if r.end <= clause.start()
+                                          and "。" not in text[r.end : clause.start()]], text)[::-1])
+            for clause in before
+        ]
+        clauses += [(scope, _resolved(candidate, group[0].start, group[-1].end, "general_clause"))
+                    for _, scope, group in sorted(found, key=lambda clause: clause[0])
+                    if group and not VAGUE.search(text[group[0].start : group[-1].end])]
     return clauses
+
+
+def _joined(roles: list[Role], text: str) -> list[Role]:
+    """The first of `roles` with those a conjunction joins to it, in the order given (forwards or backwards)."""
+    group = roles[:1]
+    for role in roles[1:]:
+        first, last = sorted((group[-1], role), key=lambda role: role.start)
+        if not CONJ.fullmatch(text[first.end : last.start]):
+            break
+        group.append(role)
+    return group
 
 
 def _covers(scope: str, article: int) -> bool:

@@ -79,7 +79,7 @@ VERBS = (
 # fmt: on
 # Verbs that open a relative clause naming a body: 组织实施该项统计调查的调查机构, 受理申请的…部门.
 RELATIVE_OPENERS = re.compile(r"组织|受理|审核|审查|审批|批准|核准|接受|颁发|核发|确定|指定|委托|授权|申请|实施|行使")
-DUTY = re.compile(r"负责[^，。；、的]*的|承担[^，。；、的]*职责的")
+DUTY = re.compile(r"负责(?!人)[^，。；、的]*的|承担[^，。；、的]*职责的")
 # Verbs that name a body when they stand right before a generic head: 审查机关, 发证机关, 批准机关.
 NAMING_VERBS = re.compile(r"审查|审核|审批|批准|登记|执法|决定|发证|处理|查处|确定|指定|授权|委托|协调|执行")
 BOUNDARY = re.compile(

@@ -48,6 +48,11 @@ def names(text: str) -> list[str]:
             "检测机构，应当具备下列条件，并经负责特种设备安全监督管理的部门核准，方可从事检验、检测工作:",
             ["负责特种设备安全监督管理的部门"],
         ),
+        # 负责人 (the person in charge) states no duty: the verbs after it still cut the name.
+        (
+            "集会、游行、示威的负责人对主管机关不许可的决定不服的，其负责人应持复议决定书到原作出决定的主管机关办理。",
+            ["原作出决定的主管机关"],
+        ),
         # Two bodies for two powers, each listed.
         (
             "违反本条例第二十三条第二款禁止行为之一的，由市或者区绿化行政管理部门责令其改正；造成损失的，应当赔偿，并可处"

@@ -29,6 +29,7 @@ STATUS_LABELS = {"proposed": "待审核", "accepted": "已确认", "corrected": 
                  "cancelled": "已取消"}
 SUBJECT_RULES = {
     "named": "依据条款载明",
+    "public_order_law": "治安管理处罚法规定",
     "referenced": "援引条款载明",
     "general_clause": "本法规总则条款",
     "competent_department": "本法规主管部门条款",

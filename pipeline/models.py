@@ -257,10 +257,10 @@ class Entry:
     `id` stays the same when the text around the basis changes (it hashes the statute's title, the category, the
     name and the subject, not the article number), so a reviewer's decision follows the entry through
     renumbering. `subject_source` says where the acting body was read: the basis itself, or the citation of the
-    provision it was resolved from (`subject_rule`: named, referenced, general_clause, competent_department,
-    breached, unresolved). A reviewed entry (`status` accepted, corrected, rejected, or cancelled after an amendment)
-    says what the reviewer changed, field by field (`changes`: 实施主体：proposed → reviewed, or the adjustment
-    adopted), and carries the reviewer's `comment`.
+    provision or law it was resolved from (`subject_rule`: named, public_order_law, referenced, general_clause,
+    competent_department, breached, unresolved). A reviewed entry (`status` accepted, corrected, rejected, or
+    cancelled after an amendment) says what the reviewer changed, field by field (`changes`: 实施主体：proposed →
+    reviewed, or the adjustment adopted), and carries the reviewer's `comment`.
     """
 
     id: str
@@ -441,13 +441,15 @@ class ResolvedSubject:
     """Who acts in a 款 that names no body: `text` is `provision.text[start:end]` of the provision cited.
 
     `rule` says where the name came from: "referenced" (the 款 it refers to: 依照前款规定处罚),
-    "general_clause" (本法规定的行政处罚，由…决定), "competent_department" (…部门负责本行政区域内…工作) or
-    "breached" (the 款 whose duty it sanctions the breach of, when nothing else says who: 违反本法第十九条规定).
+    "general_clause" (本法规定的行政处罚，由…决定), "competent_department" (…部门负责本行政区域内…工作),
+    "breached" (the 款 whose duty it sanctions the breach of, when nothing else says who: 违反本法第十九条规定), or
+    "public_order_law" (公安机关 for a 款 whose only sanction is 依法给予治安管理处罚: `citation` is that law, and
+    `start`, `end` locate the sanction in the 款 itself).
     """
 
     text: str
     citation: str
-    rule: Literal["referenced", "general_clause", "competent_department", "breached"]
+    rule: Literal["public_order_law", "referenced", "general_clause", "competent_department", "breached"]
     start: int
     end: int
 

@@ -418,22 +418,41 @@ COMPETENT = re.compile(
 )
 VAGUE = re.compile(r"(?:^|人民政府|国务院)(?:有关|相关|其他)")
 ALIAS = re.compile(r"^[（(]以下(?:简|统)?称为?“?(?P<alias>[^）)“”]+)”?[）)]")
+# A sanction another law governs, and the body that law gives it (治安管理处罚法 2012 第九十一条: 治安管理处罚由县级以上
+# 人民政府公安机关决定).
+PUBLIC_ORDER = re.compile(
+    r"(?:依法)?给予治安管理处罚|(?:依照|按照|根据)《?(?:中华人民共和国)?治安管理处罚法》?(?:的|有关)*规定(?:给予|予以)?(?:处罚|处理)"
+)
+PUBLIC_ORDER_LAW = "《中华人民共和国治安管理处罚法》"
+POLICE = "公安机关"
 MAX_HOPS = 3
-Rule = Literal["referenced", "general_clause", "competent_department", "breached"]
+Rule = Literal["public_order_law", "referenced", "general_clause", "competent_department", "breached"]
 GOVERNMENT = re.compile(r"(?:人民政府|国务院)$")
 
 
 def resolve_subject(provisions: Sequence[Provision], index: int) -> ResolvedSubject | None:
     """Who acts in `provisions[index]`, a 款 whose reading named no acting body (None when nothing says who).
 
-    Tried in order, the more specific first: the 款 it refers to (依照前款规定处罚, 本条第二款, 本法第三十条), the
+    Tried in order, the more specific first: 公安机关 for a 款 whose only sanction is a 治安管理处罚 (that law gives
+    it to the police whatever statute refers to it); the 款 it refers to (依照前款规定处罚, 本法第三十条), the
     statute's general clause on penalties (本法规定的行政处罚，由…决定; only for a 款 with a sanction), the
     competent department the statute names (…部门负责本行政区域内…的监督管理工作), and last the 款 whose duty it
     sanctions the breach of (违反本法第三十三条规定的).
     """
     provision, statute = provisions[index], tuple(provisions)
-    return (_referenced(statute, provision, MAX_HOPS, breaches=False) or _general_clause(statute, provision)
-            or _competent(statute) or _referenced(statute, provision, MAX_HOPS, breaches=True))
+    return (_public_order(provision) or _referenced(statute, provision, MAX_HOPS, breaches=False)
+            or _general_clause(statute, provision) or _competent(statute)
+            or _referenced(statute, provision, MAX_HOPS, breaches=True))
+
+
+def _public_order(provision: Provision) -> ResolvedSubject | None:
+    """公安机关, by the 治安管理处罚法, for a 款 whose only sanction is one of its penalties (依法给予治安管理处罚;
+    依照《中华人民共和国治安管理处罚法》的规定处罚): where the 款 sits says nothing of who decides it."""
+    text = analysed(provision)
+    found = PUBLIC_ORDER.search(text)
+    if found is None or SANCTION.search(PUBLIC_ORDER.sub("", text).replace("刑事处罚", "")):  # 尚不够刑事处罚的
+        return None
+    return ResolvedSubject(POLICE, PUBLIC_ORDER_LAW, "public_order_law", found.start(), found.end())
 
 
 def _resolved(provision: Provision, start: int, end: int, rule: Rule) -> ResolvedSubject:

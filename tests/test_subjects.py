@@ -316,7 +316,7 @@ def test_a_clause_on_penalties_may_name_its_body_after_the_cases_it_leaves_to_ot
 
 def test_a_clause_that_only_receives_reports_of_breaches_is_no_clause_on_penalties() -> None:
     # 第六十六条 任何单位和个人对违反本法规定的行为，有权向邮政管理部门举报。
-    assert resolved_at("经济法/邮政法(2015-04-24).md", "《中华人民共和国邮政法》第七十一条") == (
+    assert resolved_at("经济法/邮政法(2015-04-24).md", "《中华人民共和国邮政法》第八十一条第一款") == (
         "省、自治区、直辖市邮政管理机构", "《中华人民共和国邮政法》第四条第二款", "competent_department"
     )
 
@@ -354,6 +354,26 @@ def test_a_unit_without_sanction_takes_the_competent_department() -> None:
     body, _, rule = resolved_at("DLC/河南地方法规/地方性法规/河南/郑州市大气污染防治条例(2020-08-05).md",
                                 "《郑州市大气污染防治条例》第一条")
     assert (body, rule) == ("市、县（市、区）生态环境主管部门", "competent_department")
+
+
+@pytest.mark.parametrize(
+    ("relative", "citation"),
+    [
+        # 违反本条例规定，制造地震谣言，扰乱社会正常秩序的，依法给予治安管理处罚。
+        ("行政法规/地震预报管理条例(1998-12-17).md", "《地震预报管理条例》第十九条"),
+        # 违反本法规定，尚不够刑事处罚，应当给予治安管理处罚的，依照治安管理处罚法的规定处罚。
+        ("经济法/民用航空法(2021-04-29).md", "《中华人民共和国民用航空法》第二百条"),
+    ],
+)
+def test_a_public_order_penalty_goes_to_the_police_whatever_statute_refers_to_it(relative: str, citation: str) -> None:
+    assert resolved_at(relative, citation) == ("公安机关", "《中华人民共和国治安管理处罚法》", "public_order_law")
+
+
+def test_a_fine_beside_a_public_order_penalty_keeps_the_statute_s_own_body() -> None:
+    # 防洪法第六十条: …可以处五万元以下的罚款；…应当给予治安管理处罚的，依照治安管理处罚法的规定处罚
+    provisions = provisions_of("经济法/防洪法(2016-07-02).md")
+    resolved = resolve_subject(provisions, index_of(provisions, "《中华人民共和国防洪法》第六十条"))
+    assert resolved is None or resolved.rule != "public_order_law"
 
 
 def test_departments_named_together_take_the_name_the_statute_gives_them() -> None:

@@ -298,51 +298,42 @@ def resolved_at(relative: str, citation: str) -> tuple[str, str, str]:
     return resolved.text, resolved.citation, resolved.rule
 
 
-def test_a_penalty_for_breaching_a_duty_takes_the_body_of_the_clause_on_penalties_not_of_the_duty() -> None:
-    """违反第二款规定，…未经验收…擅自投入使用的: the 款 it breaches says who checks (城市管理部门验收), the statute's
-    第十条 who sanctions (城市管理综合执法部门…依法对本条例规定的…违法行为实施行政处罚: its body before the clause)."""
-    assert resolved_at(BEIJING_SANITATION, "《北京市市容环境卫生条例》第六十条第三款") == (
-        "本市城市管理综合执法部门", "《北京市市容环境卫生条例》第十条", "general_clause"
-    )
-
-
-def test_a_clause_on_penalties_may_name_its_body_after_the_cases_it_leaves_to_other_laws() -> None:
-    # 违反本条例规定的行为，法律、法规已有法律责任规定的，从其规定；没有规定的，由淮阳龙湖管理机构实施行政处罚。
-    assert resolved_at("DLC/河南地方法规/地方性法规/河南/周口市淮阳龙湖保护条例(2018-10-30).md",
-                       "《周口市淮阳龙湖保护条例》第四十一条") == (
-        "淮阳龙湖管理机构", "《周口市淮阳龙湖保护条例》第三十九条", "general_clause"
-    )
-
-
-def test_a_clause_that_only_receives_reports_of_breaches_is_no_clause_on_penalties() -> None:
-    # 第六十六条 任何单位和个人对违反本法规定的行为，有权向邮政管理部门举报。
-    assert resolved_at("经济法/邮政法(2015-04-24).md", "《中华人民共和国邮政法》第八十一条第一款") == (
-        "省、自治区、直辖市邮政管理机构", "《中华人民共和国邮政法》第四条第二款", "competent_department"
-    )
-
-
-def test_breaching_a_paragraph_that_sanctions_itself_takes_its_body() -> None:
-    """违反前款规定，物业服务人为个人的，处警告: the 款 before says who sanctions (由消防救援机构…)."""
-    assert resolved_at("DLC/广东地方法规/地方性法规/广东/广东省实施《消防法》办法(2022-03-29).md",
-                       "《广东省实施〈中华人民共和国消防法〉办法》第四十四条第二款") == (
-        "消防救援机构", "《广东省实施〈中华人民共和国消防法〉办法》第四十四条第一款", "referenced"
-    )
-
-
-def test_the_body_of_a_breached_duty_is_the_last_resort_and_says_so() -> None:
-    # 违反本办法第十八条的规定，逾期非法居留的: no clause on penalties, no competent department; 第十八条 names
-    # the 市、县公安局 that extends a stay
-    assert resolved_at("行政法规/中国公民往来台湾地区管理办法(2015-06-14).md",
-                       "《中国公民往来台湾地区管理办法》第三十五条") == (
-        "市、县公安局", "《中国公民往来台湾地区管理办法》第十八条", "breached"
-    )
-
-
-def test_a_local_penalty_takes_the_body_of_the_general_clause() -> None:
-    assert resolved_at("DLC/山东地方法规/地方性法规/山东/山东省消防条例(2015-07-24).md",
-                       "《山东省消防条例》第六十七条") == (
-        "公安机关消防机构", "《山东省消防条例》第六十六条第二款", "general_clause"
-    )
+@pytest.mark.parametrize(
+    ("relative", "citation", "expected"),
+    [
+        # 违反第二款规定，…未经验收…擅自投入使用的: the 款 it breaches says who checks (城市管理部门验收), the
+        # statute's 第十条 who sanctions (城市管理综合执法部门…依法对本条例规定的…违法行为实施行政处罚: body first)
+        pytest.param(BEIJING_SANITATION, "《北京市市容环境卫生条例》第六十条第三款",
+                     ("本市城市管理综合执法部门", "《北京市市容环境卫生条例》第十条", "general_clause"),
+                     id="breached-duty-gives-way-to-the-clause-on-penalties"),
+        # 违反本条例规定的行为，法律、法规已有法律责任规定的，从其规定；没有规定的，由淮阳龙湖管理机构实施行政处罚。
+        pytest.param("DLC/河南地方法规/地方性法规/河南/周口市淮阳龙湖保护条例(2018-10-30).md",
+                     "《周口市淮阳龙湖保护条例》第四十一条",
+                     ("淮阳龙湖管理机构", "《周口市淮阳龙湖保护条例》第三十九条", "general_clause"),
+                     id="clause-on-penalties-after-what-it-leaves-to-other-laws"),
+        # 第六十六条 任何单位和个人对违反本法规定的行为，有权向邮政管理部门举报: receiving reports sanctions nothing
+        pytest.param("经济法/邮政法(2015-04-24).md", "《中华人民共和国邮政法》第八十一条第一款",
+                     ("省、自治区、直辖市邮政管理机构", "《中华人民共和国邮政法》第四条第二款", "competent_department"),
+                     id="a-clause-receiving-reports-is-no-clause-on-penalties"),
+        # 违反前款规定，物业服务人为个人的，处警告: the 款 before sanctions too, and says who (由消防救援机构…)
+        pytest.param("DLC/广东地方法规/地方性法规/广东/广东省实施《消防法》办法(2022-03-29).md",
+                     "《广东省实施〈中华人民共和国消防法〉办法》第四十四条第二款",
+                     ("消防救援机构", "《广东省实施〈中华人民共和国消防法〉办法》第四十四条第一款", "referenced"),
+                     id="a-breached-paragraph-that-sanctions-gives-its-body"),
+        # 违反本办法第十八条的规定，逾期非法居留的: no clause on penalties, no competent department; 第十八条 names
+        # the 市、县公安局 that extends a stay
+        pytest.param("行政法规/中国公民往来台湾地区管理办法(2015-06-14).md",
+                     "《中国公民往来台湾地区管理办法》第三十五条",
+                     ("市、县公安局", "《中国公民往来台湾地区管理办法》第十八条", "breached"),
+                     id="the-breached-duty-is-the-last-resort-and-says-so"),
+        pytest.param("DLC/山东地方法规/地方性法规/山东/山东省消防条例(2015-07-24).md", "《山东省消防条例》第六十七条",
+                     ("公安机关消防机构", "《山东省消防条例》第六十六条第二款", "general_clause"),
+                     id="a-local-penalty-takes-the-general-clause"),
+    ],
+)
+def test_a_penalty_that_names_no_body_takes_the_one_that_sanctions(relative: str, citation: str,
+                                                                   expected: tuple[str, str, str]) -> None:
+    assert resolved_at(relative, citation) == expected
 
 
 def test_a_reference_to_a_paragraph_without_a_body_falls_back_to_the_general_clause() -> None:

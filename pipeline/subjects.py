@@ -470,10 +470,10 @@ def _referenced(statute: tuple[Provision, ...], provision: Provision, hops: int,
     references = sorted(REFERENCE_TO.finditer(text), key=lambda m: (m.group("basis") is None, m.start()))
     for reference in references:
         for target in referenced(statute, provision, reference):
-            duty = breached(text, reference) and not SANCTION.search(analysed(target))
-            if duty != breaches:
+            said = analysed(target)
+            if (breached(text, reference) and not SANCTION.search(said)) != breaches:  # a duty, not a sanction
                 continue
-            subjects = find_subjects(analysed(target))
+            subjects = find_subjects(said)
             if subjects:
                 return _resolved(target, subjects[0].start, subjects[0].end, "breached" if breaches else "referenced")
             if hops > 1 and target is not provision:

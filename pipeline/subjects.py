@@ -469,9 +469,10 @@ def _referenced(statute: tuple[Provision, ...], provision: Provision, hops: int,
     text = analysed(provision)
     references = sorted(REFERENCE_TO.finditer(text), key=lambda m: (m.group("basis") is None, m.start()))
     for reference in references:
+        breach = breached(text, reference)
         for target in referenced(statute, provision, reference):
             said = analysed(target)
-            if (breached(text, reference) and not SANCTION.search(said)) != breaches:  # a duty, not a sanction
+            if (breach and not SANCTION.search(said)) != breaches:  # a duty breached, not a sanction taken
                 continue
             subjects = find_subjects(said)
             if subjects:

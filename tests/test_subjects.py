@@ -287,9 +287,6 @@ def test_a_penalty_by_reference_to_the_paragraph_before_takes_its_body() -> None
     assert source.text[resolved.start : resolved.end] == resolved.text
 
 
-BEIJING_SANITATION = "DLC/北京地方法规/地方性法规/北京/北京市市容环境卫生条例(2021-09-24).md"
-
-
 def resolved_at(relative: str, citation: str) -> tuple[str, str, str]:
     """(body, the 款 it was read in, how) for the 款 at `citation` of a statute, one that names no body itself."""
     provisions = provisions_of(relative)
@@ -303,7 +300,8 @@ def resolved_at(relative: str, citation: str) -> tuple[str, str, str]:
     [
         # 违反第二款规定，…未经验收…擅自投入使用的: the 款 it breaches says who checks (城市管理部门验收), the
         # statute's 第十条 who sanctions (城市管理综合执法部门…依法对本条例规定的…违法行为实施行政处罚: body first)
-        pytest.param(BEIJING_SANITATION, "《北京市市容环境卫生条例》第六十条第三款",
+        pytest.param("DLC/北京地方法规/地方性法规/北京/北京市市容环境卫生条例(2021-09-24).md",
+                     "《北京市市容环境卫生条例》第六十条第三款",
                      ("本市城市管理综合执法部门", "《北京市市容环境卫生条例》第十条", "general_clause"),
                      id="breached-duty-gives-way-to-the-clause-on-penalties"),
         # 违反本条例规定的行为，法律、法规已有法律责任规定的，从其规定；没有规定的，由淮阳龙湖管理机构实施行政处罚。

@@ -20,6 +20,7 @@ from pipeline.linear import words
 from pipeline.lines import ITEM, SUBITEM
 from pipeline.models import LICENSING, PENALTY
 from pipeline.rules import RULES
+from pipeline.subjects import CONJ, find_roles, not_a_body
 
 CLAUSE_END = "，,；;。：:\n"
 CLAUSE = re.compile(f"[^{CLAUSE_END}]+")
@@ -47,7 +48,7 @@ BARE_REFERENCE = re.compile(r"^违反(?:本款|本条)?(?:规定|要求)$")
 """违反规定的，责令改正…: the violation is of the duty the sentence before sets."""
 DUTY = re.compile(
     r"(?P<who>[^，,；;。]*?)(?<!规定)"  # 法律规定必须使用注册商标的商品，必须申请…: the law's, not a duty of 法律
-    r"(?:(?:应当|必须|(?<![相适供响对反答回效])应(?![急用对]))(?P<owed>[^，,；;。]+)|(?<!非)(?:不得|禁止)(?P<banned>[^，,；;。]+))"
+    r"(?:(?:应当|必须|(?<![相适供响对反答回效])应(?![急用对]))(?P<owed>[^，,；;。]+)|(?<!非)(?:不得|禁止|严禁)(?P<banned>[^，,；;。]+))"
 )
 LEADING_CONJUNCTION = re.compile(r"^(?:但|并且|并|且|而且|同时|也|还)")  # …，但不得出口: no one named
 BEFORE_AN_OBJECT = re.compile(r"(?:在|于|对|向|从)$")  # 在禁止燃放烟花爆竹的区域，禁止销售…: a place, not a duty
@@ -70,12 +71,21 @@ REFERRAL = re.compile(
     r"(?:依照|按照|根据|依据|结合|违反)[^，,；;]*(?:规定|办法|要求|标准|职责|原则|分工|权限|程序|需要|情况|方案|预案)$"
 )
 DOING = re.compile(r"(?:时|中)$")  # an occasion that is the act itself when it holds the wording: 进行监督检查时
+LIABILITY = re.compile(r"刑事责任|民事责任|赔偿责任|人民法院")  # 依法追究刑事责任: not what the body does
+MODIFIES = re.compile(r"^[^，,；;。对]{0,4}的")
+ACTING_LEAD = re.compile(r"(?:并|再)?由?")  # 由X责令…: X acts in the clause
+REFERRAL_LEAD = re.compile(r"^(?:依据|依照|按照|根据)[^，,；;]*?(?:职权|职责|规定|权限)")  # 由X依据各自职权责令…
 BODY_END = re.compile(r"(?:政府|部门|机关|机构|委员会|局|站|所|中心|队)$")
 SHORTEST_ACT = 4  # characters: an act shorter than this (管理) says too little without its clause
 PENALTY_SUFFIX = "的处罚"
 ISSUED_PERMIT = re.compile(
     r"(?<!不得)(?<!不予)(?:核发|颁发|发放|发给)(?!的)(?P<permit>《?[^，,。；;、《》的]{2,30}?(?:许可证件|许可证|经营证|执照)》?)(?!的)"
 )  # not 取得…核发的许可证 or 到颁发许可证的部门: there the permit only says which one, or which body
+APPLIED_PERMIT = re.compile(
+    r"(?<![不未])(?:申请|申领|领取)(?:领取|取得|办理)?(?P<change>(?:变更或者)?换发|补发|变更|延续)?"
+    r"(?P<permit>(?!领取|取得|办理)[《“]?[^，,。；;、《》“”的]{2,30}?(?:许可证件|许可证|经营证|执照)[》”]?)(?![》”]?[的后前时之])"
+)  # the permit a party applies for (申请领取安全生产许可证, 申请换发…许可证); not 领取…许可证后 (an occasion) or
+#    领取…许可证的单位
 NOT_A_PERMIT = re.compile(r"申请|领取|办理|机关|部门|人员|工作")  # 向安全生产许可证颁发管理机关申请领取安全生产许可证
 APPROVAL = r"(?P<word>许可|批准|审批|核准|同意)"
 PERMITTED_ACTIVITY = (
@@ -90,12 +100,27 @@ PERMITTED_ACTIVITY = (
 )
 """The activity an approval is for: the clause ending in 的 before the duty to obtain it (…的，应当经…批准), or what
 may not be done without it (未经批准，不得…)."""
-NEEDING = re.compile(
-    r"^(?:或者|以及|并且|并|和)?(?:因[^，,]{0,20}?(?:确需|确实需要|需要|需)|确需|确实需要|需要|需|申请(?:办理|领取))?(?:擅自)?"
+APPROVED_ACTIVITY = (
+    re.compile(rf"(?<![未不])经(?P<between>[^。；;，,]{{0,40}}?){APPROVAL}(?:后)?[，,](?:方)?可(?:以)?(?P<act>[^。；;，,：:]+)"),
+    re.compile(
+        rf"(?:^|。)(?P<act>[^。；;：:，,]+?)[，,](?P<between>(?:[^。；;：:]{{0,30}}?[，,])?(?:应当|应|须|必须)(?:[^。；;：:]{{0,20}}?[，,])?(?:报|经)"
+        rf"[^。；;，,]{{0,40}}?){APPROVAL}"
+    ),
 )
-"""因特殊情况确需迁移古树名木的: the activity is 迁移古树名木; 或者出口…的: 出口…; 不得擅自停业: 停业."""
-NOT_AN_ACTIVITY = re.compile(r"许可|批准|审批|核准|下列|不能|期限|有效期|期满|届满|逾期|办结|以上|以下|以内|超过|不足")
-"""An occasion (四十五日内不能办结的, 法律设立了行政许可的, 学习时间在三个月以上的), not what is approved."""
+"""Where the statute says neither, nor names a permit: what may be done with the approval (经…批准，可以…), or the
+clause that opens the sentence of the duty to obtain it (燃气经营者改动市政燃气设施，应当…报…批准)."""
+NEEDING = re.compile(
+    r"^(?:或者|以及|并且|并|和)?(?:因[^，,]{0,20}?(?:确需|确实需要|需要|需)|确需|确实需要|需要|需|申请(?:办理|领取)|"
+    r"如(?:有特殊(?:情况|需要))?(?:确需|需要|需|必须)?)?(?:禁止)?"
+    r"(?:擅自)?"
+)
+"""因特殊情况确需迁移古树名木的: the activity is 迁移古树名木; 或者出口…的: 出口…; 不得擅自停业: 停业; 如有特殊情况需要
+临时改作他用: 临时改作他用."""
+NOT_AN_ACTIVITY = re.compile(
+    r"许可|批准|审批|核准|下列|不能|不得|不准|期限|有效期|期满|届满|逾期|办结|以上|以下|以内|超过|不足|不受|(?:单位|个人|企业|时|前)$"
+)
+"""An occasion (四十五日内不能办结的, 法律设立了行政许可的, 学习时间在三个月以上的, …确需改变时), a ban, an
+exception (不受此限) or a party, not what is approved."""
 INTERNAL = "负责人"  # 经本行政机关负责人批准，可以延长: an approval inside the administration
 APPROVAL_NAMES = {"许可": "许可", "批准": "审批", "审批": "审批", "同意": "审批", "核准": "核准"}
 Required = Callable[[str], Sequence[str]]
@@ -124,9 +149,19 @@ def licence_name(text: str) -> str | None:
     for permit in ISSUED_PERMIT.finditer(text):
         if not NOT_A_PERMIT.search(permit["permit"]):
             return permit["permit"].strip("《》") + "核发"
-    for pattern in PERMITTED_ACTIVITY:
+    if activity := _approved(text, PERMITTED_ACTIVITY):
+        return activity
+    for permit in APPLIED_PERMIT.finditer(text):
+        if not NOT_A_PERMIT.search(permit["permit"]):
+            return permit["permit"].strip("《》“”") + (permit["change"] or "核发")
+    return _approved(text, APPROVED_ACTIVITY)
+
+
+def _approved(text: str, patterns: Sequence[re.Pattern[str]]) -> str | None:
+    """The first activity one of `patterns` reads as needing an approval, named with the statute's word for it."""
+    for pattern in patterns:
         for match in pattern.finditer(text):
-            act = NEEDING.sub("", match["act"].strip())
+            act = TRAILING.sub("", NEEDING.sub("", match["act"].strip()))
             if len(act) >= SHORTEST_ACT and not NOT_AN_ACTIVITY.search(act) and INTERNAL not in match["between"]:
                 return act + APPROVAL_NAMES[match["word"]]
     return None
@@ -292,19 +327,53 @@ def _act(text: str, category: str) -> str | None:
 
 
 def _main_clause(text: str) -> str:
-    """The first clause that says what is done (not an occasion or a referral), from its verb on; else the first."""
+    """The first clause in which a body does something (its 应当 / 可以 …, 由X…, or X… at the clause's start), from
+    the verb on, passing over occasions, referrals, bare body names and liabilities (追究刑事责任); else the first
+    clause that is none of those."""
     body = ITEM_LABEL.sub("", text).strip()
     spans = [match.span() for match in CLAUSE.finditer(body) if match.group().strip()]
-    for start, end in spans:
+    said = [(start, end) for start, end in spans if not (_occasion(body[start:end]) or _only_bodies(body[start:end]))]
+    first = re.search(r"[。；;]", body[said[0][1] :]) if said else None  # the sentence of the first clause that says
+    stop = said[0][1] + first.start() if first else len(body)  # something: a body acting later is another act
+    for start, end in (span for span in said if span[1] <= stop):
         clause = body[start:end]
-        if _occasion(clause):
+        if LIABILITY.search(clause):
             continue
         modal = list(MODAL_WORD.finditer(clause))
         lead = clause[: modal[-1].start()].strip() if modal else None
-        act = _from_verb(body, start, end, end) if lead == "" or (lead and BODY_END.search(lead)) else None
-        return act if act and len(act) >= SHORTEST_ACT else TRAILING.sub("", clause)
-    start, end = spans[0] if spans else (0, len(body))
+        if lead == "" or (lead and BODY_END.search(lead)):
+            act = _from_verb(body, start, end, end)
+        else:
+            act = _after_acting_body(clause)
+        if act and len(act) >= SHORTEST_ACT and not REFERRAL.match(act):  # 根据抢险需要: the rule, not the act
+            return act
+    start, end = (said or spans or [(0, len(body))])[0]
     return TRAILING.sub("", body[start:end])
+
+
+def _after_acting_body(clause: str) -> str | None:
+    """What a body the clause opens with does (由市场监督管理部门责令其退回 → 责令其退回), or None."""
+    roles = find_roles(clause)
+    if not roles or not ACTING_LEAD.fullmatch(clause[: roles[0].start].strip()) or not_a_body(roles[0].name):
+        return None  # 金融机构有违法违规经营…: a party, not a body acting
+    end = roles[0].end
+    for role in roles[1:]:  # 由村民选举委员会或者乡、镇人民政府宣布…: past every body the conjunctions join
+        if not CONJ.fullmatch(clause[end : role.start]):
+            break
+        end = role.end
+    rest = clause[end:]
+    if not rest or rest[0] in "的和与及、或（(" or MODIFIES.match(rest):  # …部门规定的特殊建设工程: a noun it modifies
+        return None
+    return TRAILING.sub("", MODAL_WORD.sub("", REFERRAL_LEAD.sub("", rest))).strip() or None
+
+
+def _only_bodies(clause: str) -> bool:
+    """Whether a clause only names who acts, its predicate after the comma (国务院价格主管部门和其他有关部门，按照…制定
+    政府指导价): body names and the conjunctions between them, nothing else."""
+    roles = find_roles(clause)
+    edges = [0, *(edge for role in roles for edge in (role.start, role.end)), len(clause)]
+    rest = "".join(clause[start:end] for start, end in zip(edges[::2], edges[1::2], strict=True))
+    return bool(roles) and not CONJ.sub("", rest).strip()
 
 
 def _clause(text: str, start: int, end: int) -> tuple[int, int]:

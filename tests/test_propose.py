@@ -79,6 +79,17 @@ def test_an_entry_is_named_after_the_act_not_the_occasion_or_the_law_it_follows(
     # an occasion that holds the act itself (…进行监督检查时) stays the name when nothing better follows
     inspecting = "市场监督管理部门进行监督检查时，被检查单位应当予以配合。"
     assert entry_name(inspecting, "行政检查") == "市场监督管理部门进行监督检查"
+    # a clause that only names what is acted on is passed over for the one where a body acts: its 应当 / 可以 on, or
+    # what follows 由X (北京市水利工程保护管理条例第十五条第三款, 浙江省禁毒条例第三十六条)
+    obstacles = ("凡应当清除的行洪障碍物，本着“谁设障，谁清除”的原则，由市和区、县水行政主管部门向设障单位发出清障"
+                 "通知书，限期清除。")
+    assert entry_name(obstacles, "其他行政权力") == "向设障单位发出清障通知书"
+    released = "对被解除强制隔离戒毒的人员，作出强制隔离戒毒决定的公安机关可以责令其接受社区康复。"
+    assert entry_name(released, "其他行政权力") == "责令其接受社区康复"
+    # a clause that only names the bodies is who acts, not what they do (价格法第二十条第一款)
+    pricing = ("国务院价格主管部门和其他有关部门，按照中央定价目录规定的定价权限和具体适用范围制定政府指导价、政府"
+               "定价；其中重要的商品和服务价格的政府指导价、政府定价，应当按照规定经国务院批准。")
+    assert entry_name(pricing, "其他行政权力") == "按照中央定价目录规定的定价权限和具体适用范围制定政府指导价、政府定价"
 
 
 def named(relative: str, citation: str, item: int | None = None, category: str = PENALTY) -> str:
@@ -157,6 +168,9 @@ def test_a_penalty_for_breaching_another_provision_is_named_after_what_that_prov
     assert named(chongqing, "《重庆市市容环境卫生管理条例》第十八条第二款") == "对违反前款规定的处罚"
     zhengzhou = "DLC/河南地方法规/地方性法规/河南/郑州市大气污染防治条例(2020-08-05).md"
     assert named(zhengzhou, "《郑州市大气污染防治条例》第五十六条", 7) == "对违反本条例第四十九条规定的处罚"
+    # 严禁 bans as 禁止 does
+    longhu = "DLC/河南地方法规/地方性法规/河南/周口市淮阳龙湖保护条例(2018-10-30).md"
+    assert named(longhu, "《周口市淮阳龙湖保护条例》第四十二条") == "对砍伐、损伤、迁移淮阳龙湖保护区内的古树名木的处罚"
 
 
 def test_a_penalty_for_breaching_a_listed_item_is_named_after_that_item(shared_corpus: Path):
@@ -194,6 +208,21 @@ def test_a_licence_is_named_after_its_permit_or_the_activity_it_allows():
     assert licence("行政法规/安全生产许可证条例(2014-07-29).md", "《安全生产许可证条例》第七条第一款") == (
         "安全生产许可证核发"
     )
+    # …or the permit a party applies for (申请领取…许可证应当具备下列条件), and what it asks done with one it holds
+    drainage = "行政法规/城镇排水与污水处理条例(2013-10-02).md"
+    assert licence(drainage, "《城镇排水与污水处理条例》第二十二条第一款") == "污水排入排水管网许可证核发"
+    # …or, where it says none of these, what may be done with the approval (经…批准，可以…) or the clause that opens
+    # the sentence of the duty to obtain it (…，应当…报…批准)
+    film = "行政法/电影产业促进法(2016-11-07).md"
+    assert licence(film, "《中华人民共和国电影产业促进法》第二十四条第二款") == (
+        "从事电影院等固定放映场所电影放映活动审批"
+    )
+    assert licence("行政法规/城镇燃气管理条例(2016-02-06).md", "《城镇燃气管理条例》第三十八条第一款") == (
+        "燃气经营者改动市政燃气设施审批"
+    )
+    performing = ("文艺表演团体变更名称、住所、法定代表人或者主要负责人、营业性演出经营项目，应当向原发证机关申请换发"
+                  "营业性演出许可证，并依法到工商行政管理部门办理变更登记。")  # 营业性演出管理条例第八条第一款
+    assert entry_name(performing, LICENSING) == "营业性演出许可证换发"
 
 
 def test_items_that_each_carry_a_violation_and_its_sanction_are_one_entry_each():

@@ -365,6 +365,14 @@ def test_a_fine_beside_a_public_order_penalty_keeps_the_statute_s_own_body() -> 
     assert resolved is None or resolved.rule != "public_order_law"
 
 
+def test_the_competent_department_is_read_whole_under_the_name_the_statute_gives_it() -> None:
+    # 第五条第二款 县级以上地方人民政府城镇排水与污水处理主管部门(以下称城镇排水主管部门)负责…: 与 joins no two bodies
+    drainage = "《城镇排水与污水处理条例》"
+    assert resolved_at("行政法规/城镇排水与污水处理条例(2013-10-02).md", drainage + "第二十二条第一款") == (
+        "城镇排水主管部门", drainage + "第五条第二款", "competent_department"
+    )
+
+
 def test_departments_named_together_take_the_name_the_statute_gives_them() -> None:
     # 第五条 市、区园林绿化和农业农村部门（以下统称为野生动物主管部门）分别负责…
     body, source, rule = resolved_at("DLC/北京地方法规/地方性法规/北京/北京市野生动物保护管理条例(2020-04-24).md",
@@ -389,6 +397,11 @@ def test_departments_named_together_take_the_name_the_statute_gives_them() -> No
          "国务院证券监督管理机构"),
         ("本办法所称行政执法当事人承诺，是指国务院证券监督管理机构对涉嫌证券期货违法的单位或者个人进行调查期间。",
          "国务院证券监督管理机构"),
+        # 经纪 and 污水处理 are words of a name, not 经 (by way of) and 处理 (handle); 到达 leads to a name as 到 does.
+        ("演出经纪机构应当按照规定向文化主管部门备案。", "演出经纪机构"),
+        ("县级以上地方人民政府城镇排水与污水处理主管部门(以下称城镇排水主管部门)负责本行政区域内城镇排水与污水处理的"
+         "监督管理工作。", "县级以上地方人民政府城镇排水与污水处理主管部门"),
+        ("新兵到达新兵训练机构后，由新兵训练机构进行复查。", "新兵训练机构"),
         # A stray space before a name in the statute's text is not in the span.
         ("新建、改建农村公路的建筑控制区的范围， 县（市、区）人民政府应当自农村公路设计文件批准之日起三十日内公告。",
          "县（市、区）人民政府"),

@@ -20,11 +20,12 @@ from pipeline.linear import words
 from pipeline.lines import ITEM, SUBITEM
 from pipeline.models import LICENSING, PENALTY
 from pipeline.rules import RULES
-from pipeline.subjects import CONJ, find_roles, not_a_body
+from pipeline.subjects import CONJ, find_roles
 
 CLAUSE_END = "，,；;。：:\n"
 CLAUSE = re.compile(f"[^{CLAUSE_END}]+")
 SENTENCE = re.compile(r"[^。]+。?")
+SENTENCE_MARK = re.compile(r"[。；;]")
 DUTY_SENTENCE = re.compile(r"[^。；;]+")  # a duty of its own: 应当维护…；…的，应当及时修复 sets two
 MAX_NAME = 100  # characters of the statute's words a name keeps; the rest is elided
 SANCTION = r"(?:处|罚款|警告|没收|吊销|暂扣|拘留|责令|给予|予以|处罚|依照)"
@@ -64,7 +65,7 @@ NAMED_SANCTION = re.compile(r"(?:下列|以下)[^，,。；;]*?(?:罚款|拘留)
 PREPOSITIONS = ("对", "对于")  # 对未经许可生产…的，由…: the statute's own 对 (as jieba cuts it: not 对外, 对方)
 ITEMS_LEAD = re.compile(r"有下列(?:[^，,。]{0,8})?(?:行为|情形|情况)之一(?:的)?[，,：:]?")
 ITEM_LABEL = re.compile(rf"^\s*(?:{ITEM.pattern}|{SUBITEM.pattern})\s*")  # （一） and 1. as the segmenter reads them
-MODAL_WORD = re.compile(r"应当|可以|必须|(?<![所使用享拥持])有权|依法|负责")
+MODAL_WORD = re.compile(r"应当|可以|必须|(?<![所使用享拥持])有权|依法|负责(?!人)")  # not 负责人 (the person in charge)
 TRAILING = re.compile(r"(?:(?<!为目)的|[；;。，,：:\s])+$")  # not the 的 of 以…为目的
 OCCASION_END = re.compile(r"(?:的|时|后|前|期间|中|内)$")
 REFERRAL = re.compile(
@@ -111,16 +112,16 @@ APPROVED_ACTIVITY = (
 clause that opens the sentence of the duty to obtain it (燃气经营者改动市政燃气设施，应当…报…批准)."""
 NEEDING = re.compile(
     r"^(?:或者|以及|并且|并|和)?(?:因[^，,]{0,20}?(?:确需|确实需要|需要|需)|确需|确实需要|需要|需|申请(?:办理|领取)|"
-    r"如(?:有特殊(?:情况|需要))?(?:确需|需要|需|必须)?)?(?:禁止)?"
+    r"如果?(?:有特殊(?:情况|需要))?(?:确需|需要|需|必须)?)?(?:禁止)?"
     r"(?:擅自)?"
 )
 """因特殊情况确需迁移古树名木的: the activity is 迁移古树名木; 或者出口…的: 出口…; 不得擅自停业: 停业; 如有特殊情况需要
 临时改作他用: 临时改作他用."""
 NOT_AN_ACTIVITY = re.compile(
-    r"许可|批准|审批|核准|下列|不能|不得|不准|期限|有效期|期满|届满|逾期|办结|以上|以下|以内|超过|不足|不受|(?:单位|个人|企业|时|前)$"
+    r"许可|批准|审批|核准|下列|应当|不能|不得|不准|期限|有效期|期满|届满|逾期|办结|以上|以下|以内|超过|不足|不受|(?:单位|个人|企业|时|前)$"
 )
-"""An occasion (四十五日内不能办结的, 法律设立了行政许可的, 学习时间在三个月以上的, …确需改变时), a ban, an
-exception (不受此限) or a party, not what is approved."""
+"""An occasion (四十五日内不能办结的, 法律设立了行政许可的, 学习时间在三个月以上的, …确需改变时), a duty or a ban,
+an exception (不受此限) or a party, not what is approved."""
 INTERNAL = "负责人"  # 经本行政机关负责人批准，可以延长: an approval inside the administration
 APPROVAL_NAMES = {"许可": "许可", "批准": "审批", "审批": "审批", "同意": "审批", "核准": "核准"}
 Required = Callable[[str], Sequence[str]]
@@ -333,8 +334,8 @@ def _main_clause(text: str) -> str:
     body = ITEM_LABEL.sub("", text).strip()
     spans = [match.span() for match in CLAUSE.finditer(body) if match.group().strip()]
     said = [(start, end) for start, end in spans if not (_occasion(body[start:end]) or _only_bodies(body[start:end]))]
-    first = re.search(r"[。；;]", body[said[0][1] :]) if said else None  # the sentence of the first clause that says
-    stop = said[0][1] + first.start() if first else len(body)  # something: a body acting later is another act
+    # only in the sentence of the first clause that says something: a body acting in a later one does another act
+    stop = next((mark.start() for mark in SENTENCE_MARK.finditer(body, said[0][1])), len(body)) if said else 0
     for start, end in (span for span in said if span[1] <= stop):
         clause = body[start:end]
         if LIABILITY.search(clause):
@@ -354,8 +355,8 @@ def _main_clause(text: str) -> str:
 def _after_acting_body(clause: str) -> str | None:
     """What a body the clause opens with does (由市场监督管理部门责令其退回 → 责令其退回), or None."""
     roles = find_roles(clause)
-    if not roles or not ACTING_LEAD.fullmatch(clause[: roles[0].start].strip()) or not_a_body(roles[0].name):
-        return None  # 金融机构有违法违规经营…: a party, not a body acting
+    if not roles or not ACTING_LEAD.fullmatch(clause[: roles[0].start].strip()):
+        return None
     end = roles[0].end
     for role in roles[1:]:  # 由村民选举委员会或者乡、镇人民政府宣布…: past every body the conjunctions join
         if not CONJ.fullmatch(clause[end : role.start]):

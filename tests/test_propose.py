@@ -86,6 +86,10 @@ def test_an_entry_is_named_after_the_act_not_the_occasion_or_the_law_it_follows(
     assert entry_name(obstacles, "其他行政权力") == "向设障单位发出清障通知书"
     released = "对被解除强制隔离戒毒的人员，作出强制隔离戒毒决定的公安机关可以责令其接受社区康复。"
     assert entry_name(released, "其他行政权力") == "责令其接受社区康复"
+    # 负责 is a modal the name drops, 负责人 the person a body acts on (个人信息保护法第六十四条第一款)
+    talks = ("履行个人信息保护职责的部门在履行职责中，发现个人信息处理活动存在较大风险或者发生个人信息安全事件的，可以"
+             "按照规定的权限和程序对该个人信息处理者的法定代表人或者主要负责人进行约谈。")
+    assert entry_name(talks, "其他行政权力") == "对该个人信息处理者的法定代表人或者主要负责人进行约谈"
     # a clause that only names the bodies is who acts, not what they do (价格法第二十条第一款)
     pricing = ("国务院价格主管部门和其他有关部门，按照中央定价目录规定的定价权限和具体适用范围制定政府指导价、政府"
                "定价；其中重要的商品和服务价格的政府指导价、政府定价，应当按照规定经国务院批准。")

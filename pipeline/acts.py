@@ -6,9 +6,11 @@ ends in 的 before the sanction, in the clause between a 违反…规定 lead an
 规定，擅自…，由…处…), or in each 项 under 有下列行为之一的; the act in the clause where the category's
 own wording (the rule layer's patterns) occurs. A clause that only sets the occasion (…需要进行风险评估的,
 …之日起三十日内) or the rule followed (依照《行政许可法》的规定, 按照各自职责) names no act and is passed over; with
-no wording, the first clause that says what is done is the act, from the acting body's 应当 / 可以 on. A penalty for
-no more than 违反前款规定 is named after the breach of the one duty that 款 sets (禁止在公共场所晾晒物品 → 对在公共场所
-晾晒物品的处罚). A name is a proposal: reviewers correct it in Label Studio.
+no wording, the act is the first clause of the first sentence where a body acts, from its 应当 / 可以 or its name on
+(由登记管理机关收缴登记证书和印章 → 收缴登记证书和印章). A licence is named after its permit or the activity the
+approval allows (`licence_name`). A penalty for no more than 违反前款规定 is named after the breach of the one
+duty that 款 sets (禁止在公共场所晾晒物品 → 对在公共场所晾晒物品的处罚). A name is a proposal: reviewers correct it in
+Label Studio.
 """
 
 from __future__ import annotations

@@ -367,7 +367,7 @@ def _after_acting_body(clause: str) -> str | None:
     rest = clause[end:]
     if not rest or rest[0] in "的和与及、或（(" or MODIFIES.match(rest):  # …部门规定的特殊建设工程: a noun it modifies
         return None
-    return TRAILING.sub("", MODAL_WORD.sub("", REFERRAL_LEAD.sub("", rest))).strip() or None
+    return _trimmed(REFERRAL_LEAD.sub("", rest))
 
 
 def _only_bodies(clause: str) -> bool:
@@ -402,8 +402,12 @@ def _from_verb(text: str, start: int, end: int, wording: int) -> str | None:
         start += lead.index("对")
     elif modal := list(MODAL_WORD.finditer(lead)):
         start += modal[-1].end()
-    clause = text[start:end]
-    return TRAILING.sub("", MODAL_WORD.sub("", ITEM_LABEL.sub("", clause))).strip() or None
+    return _trimmed(text[start:end])
+
+
+def _trimmed(act: str) -> str | None:
+    """An act as a name says it: without its item label, modal words (应当, 依法 …) and trailing particles."""
+    return TRAILING.sub("", MODAL_WORD.sub("", ITEM_LABEL.sub("", act))).strip() or None
 
 
 def _shortened(name: str) -> str:

@@ -8,7 +8,8 @@ own wording (the rule layer's patterns) occurs. A clause that only sets the occa
 …之日起三十日内) or the rule followed (依照《行政许可法》的规定, 按照各自职责) names no act and is passed over; with
 no wording, the act is the first clause of the first sentence where a body acts, from its 应当 / 可以 or its name on
 (由登记管理机关收缴登记证书和印章 → 收缴登记证书和印章). A licence is named after its permit or the activity the
-approval allows (`licence_name`). A penalty for no more than 违反前款规定 is named after the breach of the one
+approval allows or the conditions govern (`licence_name`); the clause saying who imposes a statute's penalties after
+them (本条例规定的行政处罚). A penalty for no more than 违反前款规定 is named after the breach of the one
 duty that 款 sets (禁止在公共场所晾晒物品 → 对在公共场所晾晒物品的处罚). A name is a proposal: reviewers correct it in
 Label Studio.
 """
@@ -17,6 +18,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+
+from jieba import posseg
 
 from pipeline.linear import words
 from pipeline.lines import ITEM, SUBITEM
@@ -29,6 +32,7 @@ CLAUSE = re.compile(f"[^{CLAUSE_END}]+")
 SENTENCE = re.compile(r"[^。]+。?")
 SENTENCE_MARK = re.compile(r"[。；;]")
 DUTY_SENTENCE = re.compile(r"[^。；;]+")  # a duty of its own: 应当维护…；…的，应当及时修复 sets two
+DEFINITION = re.compile(r"[（(](?:以下|下称)[^（）()]*[）)]")  # （以下简称小型客船运输）: the statute's, not the name's
 MAX_NAME = 100  # characters of the statute's words a name keeps; the rest is elided
 SANCTION = r"(?:处|罚款|警告|没收|吊销|暂扣|拘留|责令|给予|予以|处罚|依照)"
 OCCASION = re.compile(r"^(?P<act>[^。；;：:]*?)的[，,]")  # the first clause that ends in 的, whatever follows it
@@ -63,6 +67,10 @@ LEAD_REFERENCE = re.compile(r"^违反(?P<law>本(?:法|条例|规定|办法|细�
 """违反本条例第二十一条规定，按照下列规定予以处罚：（一）违反第一项规定，由…: the 项's violation is 违反本条例第二十一条
 第一项规定."""
 REFERENCE_ONLY = re.compile(r"^(?:违反|不符合|不执行|不遵守)[^，,。]*?(?:规定|要求)$")
+GENERAL_PENALTY = re.compile(
+    r"^(?P<penalties>本(?:法|条例|规定|办法|细则|章|节)[^，,。；;]{0,40}?(?:规定|设定)的(?:行政)?处罚)"
+)
+"""本条例规定的行政处罚，由…按照职责分工决定: which body imposes the statute's penalties, named after them."""
 NAMED_SANCTION = re.compile(r"(?:下列|以下)[^，,。；;]*?(?:罚款|拘留)")  # 依照下列规定处以罚款：
 PREPOSITIONS = ("对", "对于")  # 对未经许可生产…的，由…: the statute's own 对 (as jieba cuts it: not 对外, 对方)
 ITEMS_LEAD = re.compile(r"有下列(?:[^，,。]{0,8})?(?:行为|情形|情况)之一(?:的)?[，,：:]?")
@@ -81,12 +89,14 @@ REFERRAL_LEAD = re.compile(r"^(?:依据|依照|按照|根据)[^，,；;]*?(?:职
 BODY_END = re.compile(r"(?:政府|部门|机关|机构|委员会|局|站|所|中心|队)$")
 SHORTEST_ACT = 4  # characters: an act shorter than this (管理) says too little without its clause
 PENALTY_SUFFIX = "的处罚"
-ISSUED_PERMIT = re.compile(
-    r"(?<!不得)(?<!不予)(?:核发|颁发|发放|发给)(?!的)(?P<permit>《?[^，,。；;、《》的]{2,30}?(?:许可证件|许可证|经营证|执照)》?)(?!的)"
-)  # not 取得…核发的许可证 or 到颁发许可证的部门: there the permit only says which one, or which body
+PERMIT = r"[《“]?[^，,。；;、《》“”的]{2,30}?(?:许可证件|许可证|经营证|执照|证书)[》”]?"
+"""A permit or certificate, quoted or not: 《烟花爆竹道路运输许可证》, “卫生许可证”, 海域使用权证书."""
+ISSUED_PERMIT = re.compile(rf"(?:核发|颁发|发放|发给)(?!的)(?P<permit>{PERMIT})(?!的)")
+# not 取得…核发的许可证 or 到颁发许可证的部门: there the permit only says which one, or which body
+WITHHELD = re.compile(r"不得|不予|禁止|停止|暂停")  # 不动产登记机构不得对有争议的林木林地发放权属证书
 APPLIED_PERMIT = re.compile(
-    r"(?<![不未])(?:申请|申领|领取)(?:领取|取得|办理)?(?P<change>(?:变更或者)?换发|补发|变更|延续)?"
-    r"(?P<permit>(?!领取|取得|办理)[《“]?[^，,。；;、《》“”的]{2,30}?(?:许可证件|许可证|经营证|执照)[》”]?)(?![》”]?[的后前时之])"
+    r"(?<![不未])(?:申请(?!人(?!工|民))|申领|领取)(?:领取|取得|办理|核发)?(?P<change>(?:变更或者)?换发|补发|变更|延续)?"
+    rf"(?P<permit>(?!领取|取得|办理|核发){PERMIT})(?![》”]?[的后前时之])"
 )  # the permit a party applies for (申请领取安全生产许可证, 申请换发…许可证); not 领取…许可证后 (an occasion) or
 #    领取…许可证的单位
 NOT_A_PERMIT = re.compile(r"申请|领取|办理|机关|部门|人员|工作")  # 向安全生产许可证颁发管理机关申请领取安全生产许可证
@@ -124,6 +134,16 @@ NOT_AN_ACTIVITY = re.compile(
 )
 """An occasion (四十五日内不能办结的, 法律设立了行政许可的, 学习时间在三个月以上的, …确需改变时), a duty or a ban,
 an exception (不受此限) or a party, not what is approved."""
+CONDITIONED = re.compile(
+    r"(?:^|[。，,])(?P<act>[^。；;：:，,]+?)(?:的)?[，,]?(?:都|均)?(?:应当|必须|须|应)(?:同时)?(?:具备|符合)(?:下列|以下)"
+    r"[^。；;：:，,]{0,8}?条件"
+)
+"""A licence known only by the conditions it sets: 设立博物馆，应当具备下列条件 (设立博物馆许可)."""
+ACTIVITY_WORDS = ("v", "vn")  # jieba's tags for a verb and a verbal noun: 设立博物馆, 经营增值电信业务
+PARTY_END = re.compile(r"(?:企业|单位|机构|者|人员|个人)$")  # 供热企业, 配备公务用枪的专职守护、押运人员: a party
+APPLYING = re.compile(rf"^(?:申请|申领)?(?:从事|取得|{APPROVAL})?")  # 申请从事音像制品批发业务: 音像制品批发业务
+APPROVAL_END = re.compile(r"(?:许可|审批|批准|核准)$")
+PERMIT_END = re.compile(r"(?:证件|证|执照|证书)$")  # 取得烟草专卖零售许可证: 烟草专卖零售许可证核发
 INTERNAL = "负责人"  # 经本行政机关负责人批准，可以延长: an approval inside the administration
 APPROVAL_NAMES = {"许可": "许可", "批准": "审批", "审批": "审批", "同意": "审批", "核准": "核准"}
 Required = Callable[[str], Sequence[str]]
@@ -139,25 +159,49 @@ def entry_name(text: str, category: str, item: str | None = None, required: Requ
             act = breach_of(required(act)) or act
         if act:
             return f"对{_shortened(act)}{PENALTY_SUFFIX}"
+        if general := GENERAL_PENALTY.match(text):
+            return _shortened(general["penalties"])
     if category == LICENSING and (licence := licence_name(item or text)):
         return _shortened(licence)
     return _shortened(_act(item or text, category) or _act(text, category) or _main_clause(item or text))
 
 
 def licence_name(text: str) -> str | None:
-    """A licence named as lists name them: the permit a body issues (核发《烟花爆竹道路运输许可证》:
+    """A licence named as lists name them: the permit or certificate a body issues (核发《烟花爆竹道路运输许可证》:
     烟花爆竹道路运输许可证核发), else the activity that needs the approval, with the statute's word for it
-    (设立…的，应当经…批准: 设立…审批; 未经许可，不得生产、经营烟花爆竹: 生产、经营烟花爆竹许可); None when the 款
-    says neither."""
-    for permit in ISSUED_PERMIT.finditer(text):
-        if not NOT_A_PERMIT.search(permit["permit"]):
-            return permit["permit"].strip("《》") + "核发"
-    if activity := _approved(text, PERMITTED_ACTIVITY):
-        return activity
-    for permit in APPLIED_PERMIT.finditer(text):
-        if not NOT_A_PERMIT.search(permit["permit"]):
-            return permit["permit"].strip("《》“”") + (permit["change"] or "核发")
-    return _approved(text, APPROVED_ACTIVITY)
+    (设立…的，应当经…批准: 设立…审批; 未经许可，不得生产、经营烟花爆竹: 生产、经营烟花爆竹许可), else the permit a
+    party applies for, what the approval allows, or the activity whose conditions the 款 sets (设立博物馆，应当具备
+    下列条件: 设立博物馆许可); None when the 款 says none of these."""
+    return (_permit(text, ISSUED_PERMIT) or _approved(text, PERMITTED_ACTIVITY) or _permit(text, APPLIED_PERMIT)
+            or _approved(text, APPROVED_ACTIVITY) or _conditioned(text))
+
+
+def _permit(text: str, pattern: re.Pattern[str]) -> str | None:
+    """The first permit `pattern` finds that its clause does not withhold, without its quotation marks, named after
+    what is done with it: 核发 unless the statute says a change (换发, 补发, 变更, 延续)."""
+    for permit in pattern.finditer(text):
+        start, _ = _clause(text, permit.start(), permit.end())
+        if not NOT_A_PERMIT.search(permit["permit"]) and not WITHHELD.search(text, start, permit.start()):
+            return permit["permit"].strip("《》“”") + (permit.groupdict().get("change") or "核发")
+    return None
+
+
+def _conditioned(text: str) -> str | None:
+    """The activity whose conditions `text` sets, when it opens with a verb (申请律师执业，应当具备下列条件:
+    律师执业许可); a party that must meet them (房地产中介服务机构应当具备下列条件) names no activity."""
+    for match in CONDITIONED.finditer(text):
+        act = TRAILING.sub("", NEEDING.sub("", match["act"].strip()))
+        if len(act) < SHORTEST_ACT:
+            continue
+        first = next(iter(posseg.cut(act)))
+        party = bool(PARTY_END.search(act)) and (first.flag != "v" or "的" in act)
+        if first.flag in ACTIVITY_WORDS and not party:
+            applying = APPLYING.match(act)
+            act = act[applying.end():]
+            if APPROVAL_END.search(act):
+                return act
+            return act + ("核发" if PERMIT_END.search(act) else APPROVAL_NAMES[applying["word"] or "许可"])
+    return None
 
 
 def _approved(text: str, patterns: Sequence[re.Pattern[str]]) -> str | None:
@@ -411,5 +455,6 @@ def _trimmed(act: str) -> str | None:
 
 
 def _shortened(name: str) -> str:
-    name = re.sub(r"\s+", "", name)
+    """The name without white space or the statute's definitions of its terms, cut to `MAX_NAME` characters."""
+    name = DEFINITION.sub("", re.sub(r"\s+", "", name))
     return name if len(name) <= MAX_NAME else name[: MAX_NAME - 1] + "…"

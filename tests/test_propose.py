@@ -229,6 +229,36 @@ def test_a_licence_is_named_after_its_permit_or_the_activity_it_allows():
     assert entry_name(performing, LICENSING) == "营业性演出许可证换发"
 
 
+def test_a_licence_known_by_its_certificate_or_its_conditions_is_named_after_them():
+    licence = partial(named, category=LICENSING)
+    # a certificate issued is a permit as a 许可证 is…
+    assert licence("经济法/海域使用管理法(2001-10-27).md", "《中华人民共和国海域使用管理法》第十九条") == (
+        "海域使用权证书核发"
+    )
+    # …but not one whose clause withholds it (不动产登记机构不得对有争议的林木林地发放权属证书)
+    forests = "DLC/广东地方法规/地方性法规/广东/广东省林木林地权属争议调解处理条例(2022-06-01).md"
+    assert not licence(forests, "《广东省林木林地权属争议调解处理条例》第四十九条第一款").endswith("核发")
+    # 设立博物馆，应当具备下列条件: the activity whose conditions the 款 sets, less the 申请 (从事) that asks for it
+    assert licence("行政法规/博物馆条例(2015-02-09).md", "《博物馆条例》第十条第一款") == "设立博物馆许可"
+    assert licence("行政法/律师法(2017-09-01).md", "《中华人民共和国律师法》第五条第一款") == "律师执业许可"
+    assert licence("行政法规/音像制品管理条例(2020-11-29).md", "《音像制品管理条例》第二十条第一款") == (
+        "音像制品复制业务许可"
+    )
+    # a party that must meet the conditions (房地产中介服务机构应当具备下列条件) is no activity
+    luoyang = "DLC/河南地方法规/地方性法规/河南/洛阳市城市房地产市场管理条例.md"
+    assert "机构许可" not in licence(luoyang, "《洛阳市城市房地产市场管理条例》第三十七条第二款")
+    # the statute's definition of a term (以下简称小型客船运输) is not part of the name
+    waters = "DLC/浙江地方法规/地方性法规/浙江/浙江省水上交通安全管理条例(2021-11-25).md"
+    assert licence(waters, "《浙江省水上交通安全管理条例》第十七条第二款") == (
+        "经营载客十二人以下的内河客运船舶运输业务许可"
+    )
+
+
+def test_the_clause_saying_who_imposes_a_statutes_penalties_is_named_after_them():
+    water = "DLC/山东地方法规/地方性法规/山东/济南市节约用水条例(2020-09-25).md"
+    assert named(water, "《济南市节约用水条例》第三十五条第二款") == "本条例规定的行政处罚"  # not 分工实施
+
+
 def test_items_that_each_carry_a_violation_and_its_sanction_are_one_entry_each():
     """驻马店市山体保护条例第三十条: 违反本条例规定，按照以下规定予以处罚：（一）擅自采石…的，由自然资源和规划主管部门…
     处…罚款；（三）擅自新建、扩建公墓的，由民政部门…: each 项 is a power of its own body, with its own ranges."""

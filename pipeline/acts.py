@@ -44,7 +44,8 @@ REFERENCE_LEAD = re.compile(
 SANCTIONED_BY = re.compile(rf"(?P<act>[^。；;：:]*?)[，,](?=由[^。；;]*?{SANCTION})")
 """After a 违反…规定， lead, the act up to the body that sanctions it: 违反本条例第四十七条的规定，运营单位未按照
 规定组织开展应急演练，由…责令限期改正."""
-BODY_SANCTIONS = re.compile(rf"由[^。；;]*?{SANCTION}")  # 违反本条例第二十条规定，由…责令…: the lead is the violation
+SANCTION_AFTER_LEAD = re.compile(rf"(?:由[^。；;]*?)?{SANCTION}")
+"""违反本条例第二十条规定，由…责令… or 违反本条例第二十一条规定，责令限期改正: the lead is the violation."""
 LEADING_ACT = re.compile(rf"(?P<act>[^。；;：:]+?)[，,](?=由[^。；;]*?{SANCTION})")
 """A sentence that opens with the act and goes on to the body that sanctions it, with no 的 or 违反 lead to mark it:
 未经批准擅自取水，由水行政主管部门责令停止违法行为…; 广告客户或者广告经营者违反本条例规定，由工商行政管理机关…."""
@@ -85,7 +86,11 @@ DOING = re.compile(r"(?:时|中)$")  # an occasion that is the act itself when i
 LIABILITY = re.compile(r"刑事责任|民事责任|赔偿责任|人民法院")  # 依法追究刑事责任: not what the body does
 MODIFIES = re.compile(r"^[^，,；;。对]{0,4}的")
 ACTING_LEAD = re.compile(r"(?:并|再)?由?")  # 由X责令…: X acts in the clause
-REFERRAL_LEAD = re.compile(r"^(?:依据|依照|按照|根据)[^，,；;]*?(?:职权|职责|规定|权限)")  # 由X依据各自职权责令…
+REFERRAL_LEAD = re.compile(
+    r"^(?:依据|依照|按照|根据)[^，,；;。并]*?(?:职权|职责|规定|权限|程序|标准|需要|情况|要求|办法|条件|原则)"
+    r"(?!的|和|、|或|及|与|以|等)[，,]?"
+)
+"""The rule an act follows, not the act: 由X依据各自职权责令…, 按照国家有关规定给予表彰、奖励."""
 BODY_END = re.compile(r"(?:政府|部门|机关|机构|委员会|局|站|所|中心|队)$")
 SHORTEST_ACT = 4  # characters: an act shorter than this (管理) says too little without its clause
 PENALTY_SUFFIX = "的处罚"
@@ -324,7 +329,7 @@ def _marked_violation(text: str) -> str | None:
     elif lead := REFERENCE_LEAD.match(text):
         if match := SANCTIONED_BY.match(text, lead.end()):
             act = match.group("act").strip()
-        elif BODY_SANCTIONS.match(text, lead.end()):
+        elif SANCTION_AFTER_LEAD.match(text, lead.end()):
             act = TRAILING.sub("", lead.group())
         else:
             return None
@@ -450,8 +455,11 @@ def _from_verb(text: str, start: int, end: int, wording: int) -> str | None:
 
 
 def _trimmed(act: str) -> str | None:
-    """An act as a name says it: without its item label, modal words (应当, 依法 …) and trailing particles."""
-    return TRAILING.sub("", MODAL_WORD.sub("", ITEM_LABEL.sub("", act))).strip() or None
+    """An act as a name says it: without its item label, modal words (应当, 依法 …), trailing particles and the rule
+    it follows where an act of its own is left (按照国家有关规定给予表彰、奖励 → 给予表彰、奖励)."""
+    act = TRAILING.sub("", MODAL_WORD.sub("", ITEM_LABEL.sub("", act))).strip()
+    rest = REFERRAL_LEAD.sub("", act).strip()
+    return (rest if len(rest) >= SHORTEST_ACT else act) or None
 
 
 def _shortened(name: str) -> str:

@@ -94,6 +94,11 @@ def test_an_entry_is_named_after_the_act_not_the_occasion_or_the_law_it_follows(
     pricing = ("国务院价格主管部门和其他有关部门，按照中央定价目录规定的定价权限和具体适用范围制定政府指导价、政府"
                "定价；其中重要的商品和服务价格的政府指导价、政府定价，应当按照规定经国务院批准。")
     assert entry_name(pricing, "其他行政权力") == "按照中央定价目录规定的定价权限和具体适用范围制定政府指导价、政府定价"
+    # the rule followed before the act (按照国家有关规定划定…) is no part of its name
+    drainage = "行政法规/城镇排水与污水处理条例(2013-10-02).md"
+    assert named(drainage, "《城镇排水与污水处理条例》第四十一条第一款", category="其他行政权力") == (
+        "划定城镇排水与污水处理设施保护范围"
+    )
 
 
 def named(relative: str, citation: str, item: int | None = None, category: str = PENALTY) -> str:
@@ -112,6 +117,9 @@ def test_a_penalty_is_named_after_its_violation_however_the_statute_introduces_i
     assert named("行政法规/道路运输条例(2023-07-20).md", "《中华人民共和国道路运输条例》第七十二条") == (
         "对机动车维修经营者签发虚假的机动车维修合格证的处罚"
     )
+    # 违反…规定，责令…: the lead is the violation when the sanction follows it at once, with no body named
+    greening = "DLC/重庆地方法规/地方性法规/重庆/重庆市城市园林绿化条例(2021-05-27).md"
+    assert named(greening, "《重庆市城市园林绿化条例》第五十六条") == "对违反本条例第四十五条规定的处罚"
     # the statute's own 对 introduces the violation: the name does not say it twice
     assert named("部门规章/公安部/道路交通安全违法行为处理程序规定(2020-04-30).md",
                  "《道路交通安全违法行为处理程序规定》第三十七条第一款") == (

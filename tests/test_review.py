@@ -337,7 +337,7 @@ def test_an_amendment_s_adjustments_are_reviewed_and_taken_into_the_list(
     label = moved["data"]["entries"][0]["html"]
     assert label.startswith("变更（依据条文序号变更：第四十四条→第四十七条；处罚幅度变更）")
     assert f"原依据：{WILDLIFE}第四十四条：" in label
-    rebodied = tasks[("野生动物保护法", "第十二条第四款")]  # a new body: the entry's id changes
+    rebodied = tasks[("野生动物保护法", "第三十五条第二款")]  # a new body (市场监督管理、海关): the entry's id changes
     added = tasks[("野生动物保护法", "第六十二条")]  # a 新增 the reviewer finds wrong
     reworded = tasks[("野生动物保护法", "第九条")]  # a 变更 the reviewer does not adopt
 
@@ -399,7 +399,8 @@ def test_an_amendment_s_adjustments_go_to_the_server_beside_the_new_version_s_ta
     tasks = list(client(reviewer_env).tasks.list(project=project, fields="all"))
     amending = [task for task in tasks if "adjustments" in task.data]
     assert f"{len(tasks)} tasks created" in pushed and 0 < len(amending) < len(tasks)
-    [cancel] = [task for task in amending if task.data["source"] == "野生动物保护法(2018-10-26).md"]
+    [cancel] = [task for task in amending if task.data["source"] == "野生动物保护法(2018-10-26).md"
+                and task.data["citation"] == f"{WILDLIFE}第十六条第一款"]
     submit(reviewer_env, cancel)
 
     assert main(["review", "push", new, "--amend", old, new, "--model", "rules", "--project", title]) == 0

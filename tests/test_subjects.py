@@ -203,6 +203,8 @@ def test_acting_bodies_of_train_units(text: str, expected: list[str]) -> None:
         # A body the party should have reported to.
         "旅馆业的工作人员明知住宿的旅客是犯罪嫌疑人员或者被公安机关通缉的人员，不向公安机关报告的，处二百元以上五百元"
         "以下罚款；情节严重的，处五日以下拘留，可以并处五百元以下罚款。",
+        # A people's mediation committee is a mass organisation, no administrative body (老年人权益保障法第七十五条).
+        "老年人与家庭成员因赡养、扶养或者住房、财产等发生纠纷，可以申请人民调解委员会或者其他有关组织进行调解。",
     ],
 )
 def test_bodies_only_mentioned_are_not_subjects(text: str) -> None:

@@ -196,16 +196,16 @@ def _conditioned(text: str) -> str | None:
     律师执业许可); a party that must meet them (房地产中介服务机构应当具备下列条件) names no activity."""
     for match in CONDITIONED.finditer(text):
         act = TRAILING.sub("", NEEDING.sub("", match["act"].strip()))
-        if len(act) < SHORTEST_ACT:
+        applying = APPLYING.match(act)
+        activity = act[applying.end():]
+        if len(activity) < SHORTEST_ACT:
             continue
         first = next(iter(posseg.cut(act)))
         party = bool(PARTY_END.search(act)) and (first.flag != "v" or "的" in act)
         if first.flag in ACTIVITY_WORDS and not party:
-            applying = APPLYING.match(act)
-            act = act[applying.end():]
-            if APPROVAL_END.search(act):
-                return act
-            return act + ("核发" if PERMIT_END.search(act) else APPROVAL_NAMES[applying["word"] or "许可"])
+            if APPROVAL_END.search(activity):
+                return activity
+            return activity + ("核发" if PERMIT_END.search(activity) else APPROVAL_NAMES[applying["word"] or "许可"])
     return None
 
 

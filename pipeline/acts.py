@@ -198,7 +198,7 @@ def _conditioned(text: str) -> str | None:
         act = TRAILING.sub("", NEEDING.sub("", match["act"].strip()))
         applying = APPLYING.match(act)
         activity = act[applying.end():]
-        if len(activity) < SHORTEST_ACT:
+        if len(act) < SHORTEST_ACT or not activity:
             continue
         first = next(iter(posseg.cut(act)))
         party = bool(PARTY_END.search(act)) and (first.flag != "v" or "的" in act)

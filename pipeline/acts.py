@@ -23,7 +23,7 @@ from pipeline.linear import words
 from pipeline.lines import ITEM, SUBITEM
 from pipeline.models import LICENSING, PENALTY
 from pipeline.rules import RULES
-from pipeline.subjects import CONJ, find_roles
+from pipeline.subjects import APPLYING_VERB, CONJ, find_roles
 
 CLAUSE_END = "，,；;。：:\n"
 CLAUSE = re.compile(f"[^{CLAUSE_END}]+")
@@ -98,7 +98,7 @@ ISSUED_PERMIT = re.compile(rf"(?:核发|颁发|发放|发给)(?!的)(?P<permit>{
 # not 取得…核发的许可证 or 到颁发许可证的部门: there the permit only says which one, or which body
 WITHHELD = re.compile(r"不得|不予|禁止|停止|暂停")  # 不动产登记机构不得对有争议的林木林地发放权属证书
 APPLIED_PERMIT = re.compile(
-    r"(?<![不未])(?:申请(?!人(?!工|民))|申领|领取)(?:领取|取得|办理|核发)?(?P<change>(?:变更或者)?换发|补发|变更|延续)?"
+    rf"(?<![不未])(?:{APPLYING_VERB}|申领|领取)(?:领取|取得|办理|核发)?(?P<change>(?:变更或者)?换发|补发|变更|延续)?"
     rf"(?P<permit>(?!领取|取得|办理|核发){PERMIT})(?![》”]?[的后前时之])"
 )  # the permit a party applies for (申请领取安全生产许可证, 申请换发…许可证); not 领取…许可证后 (an occasion) or
 #    领取…许可证的单位

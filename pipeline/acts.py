@@ -143,7 +143,10 @@ CONDITIONED = re.compile(
 )
 """A licence known only by the conditions it sets: 设立博物馆，应当具备下列条件 (设立博物馆许可)."""
 ACTIVITY_WORDS = ("v", "vn")  # jieba's tags for a verb and a verbal noun: 设立博物馆, 经营增值电信业务
-PARTY_END = re.compile(r"(?:企业|单位|机构|者|人员|个人)$")  # 供热企业, 配备公务用枪的专职守护、押运人员: a party
+PARTY = r"(?:企业|单位|机构|组织|(?<!或)者|人员|个人|户|公民|法人|作坊|摊贩)"  # 供热企业, 食品摊贩: a party
+PARTY_END = re.compile(PARTY + "$")
+PARTY_DOING = re.compile(rf"^(?P<activity>.+)的[^的]*{PARTY}$")  # 从事出版物批发业务的单位: 从事出版物批发业务
+APPLICANT = re.compile(r"(?P<activity>.{2,})申请人$")  # 河道采砂申请人: 河道采砂
 APPLYING = re.compile(rf"^(?:申请|申领)?(?:从事|取得|{APPROVAL})?")  # 申请从事音像制品批发业务: 音像制品批发业务
 APPROVAL_END = re.compile(r"(?:许可|审批|批准|核准)$")
 PERMIT_END = re.compile(r"(?:证件|证|执照|证书)$")  # 取得烟草专卖零售许可证: 烟草专卖零售许可证核发
@@ -190,22 +193,44 @@ def _permit(text: str, pattern: re.Pattern[str]) -> str | None:
 
 
 def _conditioned(text: str) -> str | None:
-    """The activity whose conditions `text` sets, when it opens with a verb (申请律师执业，应当具备下列条件:
-    律师执业许可); a party that must meet them (房地产中介服务机构应当具备下列条件) names no activity."""
-    from jieba import posseg  # its tables take ~0.4 s to load: only a 款 that sets conditions pays for them
-
+    """The activity whose conditions `text` sets (申请律师执业，应当具备下列条件: 律师执业许可), read past the party
+    that must meet them (食品摊贩从事食品经营: 食品经营许可; 从事出版物批发业务的单位: 出版物批发业务许可); a party
+    alone (房地产中介服务机构应当具备下列条件) names no activity."""
     for match in CONDITIONED.finditer(text):
         act = TRAILING.sub("", NEEDING.sub("", match["act"].strip()))
-        applying = APPLYING.match(act)
-        activity = act[applying.end():]
-        if len(act) < SHORTEST_ACT or not activity:
+        if len(act) < SHORTEST_ACT or not (found := _conditioned_activity(act)):
             continue
-        first = next(iter(posseg.cut(act)))
-        party = bool(PARTY_END.search(act)) and (first.flag != "v" or "的" in act)
-        if first.flag in ACTIVITY_WORDS and not party:
-            if APPROVAL_END.search(activity):
-                return activity
-            return activity + ("核发" if PERMIT_END.search(activity) else APPROVAL_NAMES[applying["word"] or "许可"])
+        applying = APPLYING.match(found)
+        activity = found[applying.end():].strip("《》“”")
+        if len(activity) < 2:
+            continue
+        if APPROVAL_END.search(activity):
+            return activity
+        return activity + ("核发" if PERMIT_END.search(activity) else APPROVAL_NAMES[applying["word"] or "许可"])
+    return None
+
+
+def _conditioned_activity(act: str) -> str | None:
+    """The activity of `act`, the clause before 应当具备下列条件: all of it when it opens with a verb, what a party
+    does (its 从事…的, or what follows its name: 经营者取得线路经营权), or what an applicant applies for; None for
+    a party alone. jieba's tags tell a verb from a name (设立技术交易服务机构 is an activity, 房地产中介服务机构 a
+    party)."""
+    from jieba import posseg  # its tables take ~0.4 s to load: only a 款 that sets conditions pays for them
+
+    if applicant := APPLICANT.match(act):
+        return applicant["activity"]
+    tokens = list(posseg.cut(act))
+    party = ""
+    for token in tokens:  # a party's name may come first: the activity opens at the first verb after it
+        if not party or PARTY_END.search(party):
+            rest = act[len(party):]
+            if token.flag in ACTIVITY_WORDS and (doing := PARTY_DOING.match(rest)):
+                return doing["activity"]
+            if party and "的" in rest:  # 水路运输经营者投入运营的船舶: conditions on a thing, not an activity
+                return None
+            if token.flag == "v" or (token.flag in ACTIVITY_WORDS and not PARTY_END.search(rest)):
+                return rest
+        party += token.word
     return None
 
 

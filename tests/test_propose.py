@@ -255,6 +255,13 @@ def test_a_licence_known_by_its_certificate_or_its_conditions_is_named_after_the
     # a party that must meet the conditions (房地产中介服务机构应当具备下列条件) is no activity
     luoyang = "DLC/河南地方法规/地方性法规/河南/洛阳市城市房地产市场管理条例.md"
     assert "机构许可" not in licence(luoyang, "《洛阳市城市房地产市场管理条例》第三十七条第二款")
+    # …but what a party does, named before or after it, is (从事动物诊疗活动的机构; 企业从事印刷经营活动), as what an
+    # applicant applies for (河道采砂申请人)
+    animals = "经济法/动物防疫法(2021-01-22).md"
+    assert licence(animals, "《中华人民共和国动物防疫法》第六十一条第一款") == "动物诊疗活动许可"
+    assert licence("行政法规/印刷业管理条例(2020-11-29).md", "《印刷业管理条例》第九条第一款") == "印刷经营活动许可"
+    rivers = "DLC/山东地方法规/地方性法规/山东/青岛市河道管理条例(2020-03-26).md"
+    assert licence(rivers, "《青岛市河道管理条例》第四十一条") == "河道采砂许可"
     # the statute's definition of a term (以下简称小型客船运输) is not part of the name
     waters = "DLC/浙江地方法规/地方性法规/浙江/浙江省水上交通安全管理条例(2021-11-25).md"
     assert licence(waters, "《浙江省水上交通安全管理条例》第十七条第二款") == (

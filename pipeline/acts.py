@@ -94,11 +94,12 @@ GENERIC_RULE = re.compile(
     r"(?:国家和(?:省|本市)|国家|省|本市|国务院|前款|本(?:条例|办法|规定|法)的?)?(?:有关|相关)?"
     r"(?:法律、(?:行政)?法规(?:和国家有关)?的?)?"
     r"(?:规定(?:的?(?:程序|权限))?|(?:各自)?职责(?:分工|权限)?|(?:管理)?权限|法定程序|职权|实际情况|需要)"
-    r"(?=[^，,；;。的和、或及与以等][^，,；;。]{3})(?!标准|要求|条件|范围|内容|数额|期限|时间|方式)"
+    r"(?=[^，,；;。的和、或及与以等][^，,；;。]{3})(?!标准|要求|条件|范围|内容|数额|期限|时间|方式|权限|分工|程序)"
+    r"(?![^，,；;。]{0,6}的)"
 )
 """A rule that says only that there is one, inside an act (由X按照有关规定给予表彰奖励, 并按照规定报…备案): a
 name leaves it out. Not a missed one (未按照规定, 不能按照规定), a specific one (依照《…》第N条), nor 规定 that
-qualifies a noun (根据规定标准)."""
+qualifies a noun (根据规定标准, 按照国家规定同类林地标准的二倍)."""
 BODY_END = re.compile(r"(?:政府|部门|机关|机构|委员会|局|站|所|中心|队)$")
 SHORTEST_ACT = 4  # characters: an act shorter than this (管理) says too little without its clause
 PENALTY_SUFFIX = "的处罚"

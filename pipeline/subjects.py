@@ -430,6 +430,9 @@ POLICE = "公安机关"
 MAX_HOPS = 3
 Rule = Literal["public_order_law", "referenced", "general_clause", "competent_department", "breached"]
 GOVERNMENT = re.compile(r"(?:人民政府|国务院)$")
+ADMINISTRATION = re.compile(r"(?:人民政府|国务院|部门|机关|委员会|(?:管理|主管|监督检查|行政)机构|局|海关)$")
+"""A body of the administration by its name (气象主管机构, 价格监督检查机构, 市、县公安局), not a party the finder read
+as one (证券登记结算机构, 证券服务机构): only such a body of a breached 款 supervises its duty."""
 
 
 def resolve_subject(provisions: Sequence[Provision], index: int) -> ResolvedSubject | None:
@@ -476,7 +479,8 @@ def _referenced(statute: tuple[Provision, ...], provision: Provision, hops: int,
             said = analysed(target)
             if (breach and not SANCTION.search(said)) != breaches:  # a duty breached, not a sanction taken
                 continue
-            subjects = find_subjects(said)
+            subjects = [subject for subject in find_subjects(said)
+                        if not breaches or ADMINISTRATION.search(subject.text)]
             if subjects:
                 return _resolved(target, subjects[0].start, subjects[0].end, "breached" if breaches else "referenced")
             if hops > 1 and target is not provision:

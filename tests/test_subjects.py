@@ -336,6 +336,15 @@ def test_a_penalty_that_names_no_body_takes_the_one_that_sanctions(relative: str
     assert resolved_at(relative, citation) == expected
 
 
+def test_a_party_the_breached_duty_binds_does_not_sanction_its_breach() -> None:
+    """证券法第二百一十三条第三款: 证券服务机构违反本法第一百六十三条的规定…: 第一百六十三条 binds the 证券服务机构
+    (应当勤勉尽责); no body of the administration is named there, so the entry's body is left to the reviewer."""
+    provisions = provisions_of("民法商法/证券法(2019-12-28).md")
+    index = index_of(provisions, "《中华人民共和国证券法》第二百一十三条第三款")
+    assert "违反本法第一百六十三条的规定" in provisions[index].text
+    assert resolve_subject(provisions, index) is None
+
+
 def test_a_reference_to_a_paragraph_without_a_body_falls_back_to_the_general_clause() -> None:
     body, _, rule = resolved_at("行政法/消防法(2021-04-29).md", "《中华人民共和国消防法》第六十一条第二款")
     assert (body, rule) == ("住房和城乡建设主管部门、消防救援机构", "general_clause")

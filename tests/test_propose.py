@@ -15,7 +15,7 @@ from pipeline.cli import main
 from pipeline.export import COLUMNS, SUBJECT_RULES, write_entries
 from pipeline.extract import read_power
 from pipeline.merge import BASIS_CHANGED, NOT_PROPOSED, UNTOUCHED
-from pipeline.models import CATEGORIES, LICENSING, PENALTY, Entry, subject_change
+from pipeline.models import LICENSING, PENALTY, Entry, subject_change
 from pipeline.propose import propose
 from pipeline.refer import required
 from pipeline.segment import read_statute
@@ -270,13 +270,13 @@ def test_a_licence_known_by_its_certificate_or_its_conditions_is_named_after_the
 
 
 def test_a_rule_that_only_says_there_is_one_is_left_out_of_the_name():
-    border = partial(named, "宪法相关法/陆地国界法(2021-10-23).md", category=CATEGORIES[7])  # 行政奖励
+    border = partial(named, "宪法相关法/陆地国界法(2021-10-23).md", category="行政奖励")
     # 对作出突出贡献的公民和组织按照有关规定给予表彰、奖励
     assert border("《中华人民共和国陆地国界法》第十三条第二款") == "对作出突出贡献的公民和组织给予表彰、奖励"
     # …but a rule the body cannot keep (不能按照规定交付补偿房屋) is the act itself
     housing = "DLC/山东地方法规/地方性法规/山东/青岛市国有土地上房屋征收与补偿条例(2017-07-28).md"
-    expropriation = named(housing, "《青岛市国有土地上房屋征收与补偿条例》第三十条第二款", category=CATEGORIES[3])
-    assert "不能按照规定交付补偿房屋" in expropriation  # 行政征收
+    expropriation = named(housing, "《青岛市国有土地上房屋征收与补偿条例》第三十条第二款", category="行政征收")
+    assert "不能按照规定交付补偿房屋" in expropriation
 
 
 def test_the_clause_saying_who_imposes_a_statutes_penalties_is_named_after_them():

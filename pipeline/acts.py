@@ -178,9 +178,8 @@ def entry_name(text: str, category: str, item: str | None = None, required: Requ
             return f"对{_shortened(act)}{PENALTY_SUFFIX}"
         if general := GENERAL_PENALTY.match(text):
             return _shortened(general["penalties"])
-    if category == LICENSING and (licence := licence_name(item or text)):
-        return _shortened(GENERIC_RULE.sub("", licence))
-    act = _act(item or text, category) or _act(text, category) or _main_clause(item or text)
+    licence = licence_name(item or text) if category == LICENSING else None
+    act = licence or _act(item or text, category) or _act(text, category) or _main_clause(item or text)
     return _shortened(GENERIC_RULE.sub("", act))
 
 
@@ -231,9 +230,8 @@ def _conditioned_activity(act: str) -> str | None:
 
     if applicant := APPLICANT.match(act):
         return applicant["activity"]
-    tokens = list(posseg.cut(act))
     party = ""
-    for token in tokens:  # a party's name may come first: the activity opens at the first verb after it
+    for token in posseg.cut(act):  # a party's name may come first: the activity opens at the first verb after it
         if not party or PARTY_END.search(party):
             rest = act[len(party):]
             if token.flag in ACTIVITY_WORDS and (doing := PARTY_DOING.match(rest)):

@@ -470,8 +470,8 @@ def _referenced(statute: tuple[Provision, ...], provision: Provision, hops: int,
     the first body of the administration (`ADMINISTRATION`) named by a 款 whose duty this one sanctions the breach of
     (违反本条例第十七条规定的) instead. Those are asked last: the body a duty names (审批 by 原批准机关, 验收 by
     城市管理部门, the party 期货保证金存管机构) is seldom the one that sanctions, which the statute's general clause or
-    competent department gives. A breached 款 that sets a sanction
-    itself (违反前款规定，物业服务人为个人的，处警告) names the body that sanctions, and is asked first."""
+    competent department gives. A breached 款 that sets a sanction itself (违反前款规定，物业服务人为个人的，处警告)
+    names the body that sanctions, and is asked first."""
     text = analysed(provision)
     references = sorted(REFERENCE_TO.finditer(text), key=lambda m: (m.group("basis") is None, m.start()))
     for reference in references:

@@ -96,9 +96,11 @@ PLACE_START = re.compile(r"^(?:省|自治区|直辖市|自治州|市(?!场)|区(
 # A conjunct ending in a party or a thing is a noun of its own, not a modifier shared with the body after it
 # (拖移至不妨碍交通的地点或者公安机关交通管理部门指定的地点).
 PARTY_OR_THING_END = re.compile(
-    r"(?:单位|人|者|属|企业|组织|团体|公司|职工|地点|场所|区域|设施|物品|车辆|货物|财物|资料|文件)$"
+    r"(?:单位|人|者|属|企业|组织|团体|公司|职工|地点|场所|区域|设施|物品|车辆|货物|财物|资料|文件|"
+    r"标准|范围|要求|条件|程序|期限|费用)$"
 )
 MAX_SHARED_MODIFIER = 6
+BODY_CLAUSE_OPENER = re.compile(r"(?:管理|负责|检查|监督|联系|开设|实施|承担|委托|有(?!关))")
 # A name that says its level or place names a body of its own, not a short reference to one named before.
 LEVELLED = re.compile(r"人民政府|国务院|^(?:省|市|县|区|乡|镇|设区|自治区|直辖市)")
 NOT_BODY = re.compile(
@@ -159,7 +161,10 @@ def _name_start(text: str, masked: str, head: re.Match[str]) -> int:
     bare = segments[-1][0] == segments[-1][1] and generic
     for seg_start, seg_end, conj in reversed(segments[:-1]):
         left, right = text[seg_start:seg_end], text[name_start : head.start()]
-        inside_clause = bool(left) and "的" in right and not HEAD.search(left)  # 批准该规划大纲、规划的有关人民政府
+        # 批准该规划大纲、规划的有关人民政府; but a party is not inside the clause of the body after it
+        # (矿山企业、管理矿山企业的主管部门), while it may share a modifier (企业、事业单位的主管部门)
+        inside_clause = (bool(left) and "的" in right and not HEAD.search(left)
+                         and not (PARTY_OR_THING_END.search(left) and BODY_CLAUSE_OPENER.match(right)))
         if not (conj in JOINING or bare or (conj != "以及" and (_shares_head(left, right) or inside_clause))):
             break
         name_start = seg_start

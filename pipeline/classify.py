@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Protocol
 
 from pipeline.models import CATEGORIES, NAMES_BODY, Annotation
-from pipeline.rules import criminal_sentence, rule_scores
+from pipeline.rules import confers_nothing, criminal_sentence, rule_scores
 
 MODELS = Path(__file__).resolve().parent.parent / "models"
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
@@ -120,10 +120,12 @@ class Classifier:
     def read(self, texts: Sequence[str]) -> list[tuple[dict[str, float], bool]]:
         """Each unit's scores for all ten categories, and whether its subject gate opens (`gate_score` reaches the
         subject threshold, chosen on dev for subject F1), so that its acting bodies are named without a category
-        too. A unit with no Chinese text (empty, numbers only) or that sets a criminal punishment and no administrative
-        sanction (criminal liability: no category by the guidelines) scores zero."""
+        too. A unit with no Chinese text (empty, numbers only), one that sets a criminal punishment and no
+        administrative sanction (criminal liability: no category by the guidelines) and one that confers nothing by
+        its form (`confers_nothing`: only definitions, a field's supervision allocated, a system set up) score zero."""
         scorable = [
-            index for index, text in enumerate(texts) if CHINESE.search(text or "") and not criminal_sentence(text)
+            index for index, text in enumerate(texts)
+            if CHINESE.search(text or "") and not criminal_sentence(text) and not confers_nothing(text)
         ]
         results = [(dict.fromkeys(CATEGORIES, 0.0), False) for _ in texts]
         chosen = [texts[index] for index in scorable]

@@ -138,3 +138,19 @@ def test_eval_names_the_gold_file_and_line_of_bad_input(tmp_path: Path, capsys: 
     assert main(["eval", "--gold", str(bad), "--model", "rules"]) == 2
     error = capsys.readouterr().err
     assert f"{bad}:3" in error and "行政罚款" in error
+
+
+def test_a_paragraph_that_only_defines_terms_is_no_power() -> None:
+    """海关法第一百条第六款 (保税货物，是指经海关批准未办理纳税手续进境…的货物) reads like a licence to every model, but
+    it defines a term and confers nothing, as the list of definitions it belongs to; 洛阳市公路路政管理条例第二十三条
+    defines 控制区 and then bans building in it, so the models still read it."""
+    classifier = load_classifier()
+    customs = read_statute(statute("行政法/海关法(2021-04-29).md"))
+    bonded = next(p for p in customs.provisions if p.citation == "《中华人民共和国海关法》第一百条第六款")
+    assert "行政许可" in [label["label"] for label in classifier.predicted(classifier.scorer.scores([bonded.text])[0])]
+    powers = {power.provision.citation: power for power in read_powers(customs, classifier)}
+    assert all(powers[p.citation].categories == () for p in customs.provisions if p.article == 100)
+
+    roads = read_statute(statute("DLC/河南地方法规/地方性法规/河南/洛阳市公路路政管理条例.md"))
+    control = next(p for p in roads.provisions if p.article_label == "第二十三条")
+    assert classifier.predicted(classifier.classify([control.text])[0]) != []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.rules import criminal_sentence, rule_scores, sanction_by_reference
+from pipeline.rules import confers_nothing, criminal_sentence, defines_only, rule_scores, sanction_by_reference
 
 
 def predicted(text: str) -> set[str]:
@@ -29,6 +29,24 @@ def test_purpose_definition_and_criminal_clauses_carry_nothing():
     assert predicted("为了保证食品安全，保障公众身体健康和生命安全，制定本法。") == set()
     assert predicted("本法所称道路，是指公路、城市道路和虽在单位管辖范围内但允许社会机动车通行的地方。") == set()
     assert predicted("违反本法规定，构成犯罪的，依法追究刑事责任。") == set()
+
+
+def test_a_paragraph_defines_only_when_every_sentence_defines():
+    assert defines_only("本法下列用语的含义：")
+    assert defines_only("保税货物，是指经海关批准未办理纳税手续进境，在境内储存、加工、装配后复运出境的货物。")
+    assert defines_only("本条例下列用语的含义：\n（一）船籍港，是指船舶办理所有权登记的港口。\n（二）船舶所在地，是指…")
+    # a definition, then a ban in the defined place (洛阳市公路路政管理条例第二十三条); a benefit's content (社会保险法)
+    assert not defines_only("控制区是指公路用地以外建筑控制线内的区域。在控制区内，禁止修建永久性建筑物。")
+    assert not defines_only("生育保险待遇包括生育医疗费用和生育津贴。")
+
+
+def test_allocating_a_field_or_setting_up_a_system_confers_nothing_but_a_duty_to_inspect_or_a_licence_does():
+    assert confers_nothing("市场监督管理部门负责依法对犬只经营活动的监督管理。")  # 丽水市城市养犬管理规定第八条第三款
+    assert confers_nothing("县级以上人民政府生态环境主管部门对本行政区域内固体废物污染环境的防治工作实施统一监督管理。")
+    assert confers_nothing("产品质量实行以抽查为主要方式的监督检查制度。")
+    assert not confers_nothing("文化主管部门应当加强对营业性演出的监督管理。")  # 行政检查 by the guidelines
+    assert not confers_nothing("广播电视节目制作经营机构的设立和电视剧的制作实行许可证制度。")
+    assert not confers_nothing("市场监管部门负责犬只经营、诊疗机构的市场主体登记注册，对从事犬只经营活动进行监督管理。")
 
 
 def test_words_that_convict_of_a_crime_are_criminal_liability():

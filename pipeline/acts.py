@@ -109,11 +109,20 @@ ISSUED_PERMIT = re.compile(rf"(?:核发|颁发|发放|发给)(?!的)(?P<permit>{
 # not 取得…核发的许可证 or 到颁发许可证的部门: there the permit only says which one, or which body
 WITHHELD = re.compile(r"不得|不予|禁止|停止|暂停")  # 不动产登记机构不得对有争议的林木林地发放权属证书
 APPLIED_PERMIT = re.compile(
-    rf"(?<![不未])(?:{APPLYING_VERB}|申领|领取)(?:领取|取得|办理|核发)?(?P<change>(?:变更或者)?换发|补发|变更|延续)?"
+    rf"(?<![不未])(?:{APPLYING_VERB}|申领|领取)(?:并?取得|领取|办理|核发)?(?P<change>(?:变更或者)?换发|补发|变更|延续)?"
     rf"(?P<permit>(?!领取|取得|办理|核发){PERMIT})(?![》”]?[的后前时之])"
 )  # the permit a party applies for (申请领取安全生产许可证, 申请换发…许可证); not 领取…许可证后 (an occasion) or
 #    领取…许可证的单位
-NOT_A_PERMIT = re.compile(r"申请|领取|办理|机关|部门|人员|工作")  # 向安全生产许可证颁发管理机关申请领取安全生产许可证
+LISTED_ITEM = re.compile(rf"^\s*{ITEM.pattern}", re.M)
+OBTAINED_PERMIT = re.compile(
+    r"(?:应当|应|必须|须|并|[，,])(?:依法|按照[^，,。；;]{0,12}?规定)?(?:取得|领取|申领|办理)"
+    rf"(?P<permit>{PERMIT}|[^，,。；;、《》“”的]{{2,30}}?许可)(?=[》”]?(?:[，,。；;]|后[，,]?方可|$))"
+)
+"""The permit or licence a party must hold: 应当依法取得供热经营许可证, 经…批准，取得烟草专卖生产企业许可证,
+取得注册执业证书后，方可…, 应当依法办理港口经营许可."""
+# not a permit: 向安全生产许可证颁发管理机关申请领取安全生产许可证; nor a licence saying only that it is one
+# (取得行政许可)
+NOT_A_PERMIT = re.compile(r"申请|领取|取得|办理|机关|部门|人员|工作|^(?:相应|相关|有关)?的?(?:行政|资质)?许可$")
 APPROVAL = r"(?P<word>许可|批准|审批|核准|同意)"
 PERMITTED_ACTIVITY = (
     re.compile(
@@ -144,10 +153,11 @@ NEEDING = re.compile(
 """因特殊情况确需迁移古树名木的: the activity is 迁移古树名木; 或者出口…的: 出口…; 不得擅自停业: 停业; 如有特殊情况需要
 临时改作他用: 临时改作他用."""
 NOT_AN_ACTIVITY = re.compile(
-    r"许可|批准|审批|核准|下列|应当|不能|不得|不准|期限|有效期|期满|届满|逾期|办结|以上|以下|以内|超过|不足|不受|(?:单位|个人|企业|时|前)$"
+    r"许可|批准|审批|核准|下列|应当|不能|不得|不准|期限|有效期|期满|届满|逾期|办结|以上|以下|以内|超过|不足|不受|(?:时|前)$|"
+    r"^(?!(?:设立|开办|成立|组建|筹建)(?!的)).*(?:单位|个人|企业)$"
 )
 """An occasion (四十五日内不能办结的, 法律设立了行政许可的, 学习时间在三个月以上的, …确需改变时), a duty or a ban,
-an exception (不受此限) or a party, not what is approved."""
+an exception (不受此限) or a party, not what is approved; but setting one up is (设立…的单位，必须经…批准)."""
 CONDITIONED = re.compile(
     r"(?:^|[。，,])(?P<act>[^。；;：:，,]+?)(?:的)?[，,]?(?:都|均)?(?:应当|必须|须|应)(?:同时)?(?:具备|符合)(?:下列|以下)"
     r"[^。；;：:，,]{0,8}?条件"
@@ -190,7 +200,13 @@ def licence_name(text: str) -> str | None:
     party applies for, what the approval allows, or the activity whose conditions the 款 sets (设立博物馆，应当具备
     下列条件: 设立博物馆许可); None when the 款 says none of these."""
     return (_permit(text, ISSUED_PERMIT) or _approved(text, PERMITTED_ACTIVITY) or _permit(text, APPLIED_PERMIT)
-            or _approved(text, APPROVED_ACTIVITY) or _conditioned(text))
+            or _approved(text, APPROVED_ACTIVITY) or _conditioned(text) or _permit(_lead_in(text), OBTAINED_PERMIT))
+
+
+def _lead_in(text: str) -> str:
+    """A 款 up to its first 项: a permit inside a listed condition (（一）…已取得土地使用权证书) is not the licence."""
+    first = LISTED_ITEM.search(text)
+    return text[: first.start()] if first else text
 
 
 def _permit(text: str, pattern: re.Pattern[str]) -> str | None:
@@ -199,7 +215,8 @@ def _permit(text: str, pattern: re.Pattern[str]) -> str | None:
     for permit in pattern.finditer(text):
         start, _ = _clause(text, permit.start(), permit.end())
         if not NOT_A_PERMIT.search(permit["permit"]) and not WITHHELD.search(text, start, permit.start()):
-            return permit["permit"].strip("《》“”") + (permit.groupdict().get("change") or "核发")
+            name = permit["permit"].strip("《》“”")
+            return name + (permit.groupdict().get("change") or ("核发" if PERMIT_END.search(name) else ""))
     return None
 
 

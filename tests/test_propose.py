@@ -262,6 +262,15 @@ def test_a_licence_known_by_its_certificate_or_its_conditions_is_named_after_the
     assert licence("行政法规/印刷业管理条例(2020-11-29).md", "《印刷业管理条例》第九条第一款") == "印刷经营活动许可"
     rivers = "DLC/山东地方法规/地方性法规/山东/青岛市河道管理条例(2020-03-26).md"
     assert licence(rivers, "《青岛市河道管理条例》第四十一条") == "河道采砂许可"
+    # the permit or licence a party must obtain (应当依法办理港口经营许可，并取得营业执照: the first), not one that a
+    # listed condition says the party already holds (商品房预售，应当符合下列条件：（一）…取得土地使用权证书)
+    ports = "DLC/河南地方法规/地方性法规/河南/周口市港口和航道条例(2022-01-12).md"
+    assert licence(ports, "《周口市港口和航道条例》第二十三条第一款") == "港口经营许可"
+    estate = "行政法/城市房地产管理法(2019-08-26).md"
+    assert "土地使用权证书" not in licence(estate, "《中华人民共和国城市房地产管理法》第四十五条第一款")
+    # setting up a unit is an activity (设立电视剧制作单位，应当经…批准), a unit alone is not
+    television = "行政法规/广播电视管理条例(2020-11-29).md"
+    assert licence(television, "《广播电视管理条例》第三十五条第一款") == "设立电视剧制作单位审批"
     # the statute's definition of a term (以下简称小型客船运输) is not part of the name
     waters = "DLC/浙江地方法规/地方性法规/浙江/浙江省水上交通安全管理条例(2021-11-25).md"
     assert licence(waters, "《浙江省水上交通安全管理条例》第十七条第二款") == (

@@ -122,7 +122,8 @@ class Classifier:
         subject threshold, chosen on dev for subject F1), so that its acting bodies are named without a category
         too. A unit with no Chinese text (empty, numbers only), one that sets a criminal punishment and no
         administrative sanction (criminal liability: no category by the guidelines) and one that confers nothing by
-        its form (`confers_nothing`: only definitions, a field's supervision allocated, a system set up) score zero."""
+        its form (`confers_nothing`: definitions, a field's supervision allocated, a system set up, a scope) score
+        zero."""
         scorable = [
             index for index, text in enumerate(texts)
             if CHINESE.search(text or "") and not criminal_sentence(text) and not confers_nothing(text)

@@ -142,12 +142,16 @@ SYSTEM_SET_UP = re.compile(
     r"^(?![^。]*(?:许可|审批|审查|核准|批准))[^。；;，,]{0,40}(?:实行|建立|建立健全|推行|实施)[^。；;，,]{0,40}制度。$"
 )
 
+# One sentence that says what the statute applies to (…的，适用本条例): a scope clause, no category by the guidelines.
+# Train gold: 218 units, none with a category.
+SCOPE = re.compile(r"^[^。；;]*适用本(?:法|条例|规定|办法|细则)。$")
+
 
 def confers_nothing(text: str) -> bool:
-    """Whether a 款 only defines terms (`defines_only`), only allocates a field's supervision or only sets up a
-    system."""
+    """Whether a 款 only defines terms (`defines_only`), only allocates a field's supervision, only sets up a
+    system or only says what the statute applies to."""
     flat = text.strip()
-    return defines_only(flat) or any(form.match(flat) for form in (SUPERVISION_ALLOCATED, SYSTEM_SET_UP))
+    return defines_only(flat) or any(form.match(flat) for form in (SUPERVISION_ALLOCATED, SYSTEM_SET_UP, SCOPE))
 
 
 def criminal_sentence(text: str) -> bool:

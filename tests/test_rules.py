@@ -47,6 +47,9 @@ def test_allocating_a_field_or_setting_up_a_system_confers_nothing_but_a_duty_to
     assert not confers_nothing("文化主管部门应当加强对营业性演出的监督管理。")  # 行政检查 by the guidelines
     assert not confers_nothing("广播电视节目制作经营机构的设立和电视剧的制作实行许可证制度。")
     assert not confers_nothing("市场监管部门负责犬只经营、诊疗机构的市场主体登记注册，对从事犬只经营活动进行监督管理。")
+    # a scope clause (丽水市城市养犬管理规定第二条第一款, shortened), but not one that goes on to name a licence
+    assert confers_nothing("本市城市建成区以及县人民政府划定的其他区域的养犬行为及其管理活动，适用本规定。")
+    assert not confers_nothing("改建临街门窗的，应当向规划主管部门申请建设工程规划许可。户外广告的设置不适用本规定。")
 
 
 def test_words_that_convict_of_a_crime_are_criminal_liability():

@@ -45,7 +45,7 @@ CLAUSE_BREAK = re.compile(
 )
 # Words that contain a character the boundary words below would cut at (经办机构, 所在地, 受灾地区 …).
 PROTECTED = re.compile(
-    r"土地利用|相当于|捕获|具体|无规定|经办|经营|经济|经常|经纪|到达港|污水处理|受灾|行政行为|许可证|从事|不动产|应急|自治|自然|有关|对外|见义勇为|"
+    r"土地利用|相当于|捕获|具体|无规定|经办|经营|经济|经常|经纪|到达港|污水处理|处理场|处置场|原办理|受灾|行政行为|许可证|从事|不动产|应急|自治|自然|有关|对外|见义勇为|"
     r"本(?:法|条例|规定|办法)(?=第[^，。；]{1,20}条[^，。；]{0,12}规定的)"
 )
 # Words that open the phrase a name stands in: the name starts after the last of them before its head.

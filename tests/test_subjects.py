@@ -427,6 +427,9 @@ def test_departments_named_together_take_the_name_the_statute_gives_them() -> No
          "发出《矿山安全监督意见通知书》，要求限期改正或解决。", "管理矿山企业的主管部门"),
         ("企业、事业单位的主管部门应当根据国家卫生等有关标准，结合实际情况，制定所属企业的尘肺病防治规划，并督促其施行。",
          "企业、事业单位的主管部门"),
+        # 原办理 (the body that handled it first) is no verb that ends a name's lead.
+        ("信访人对信访事项办理意见不服的，可以自收到办理意见之日起30日内请求原办理机关的上一级行政机关复查。",
+         "原办理机关的上一级行政机关"),
         # A stray space before a name in the statute's text is not in the span.
         ("新建、改建农村公路的建筑控制区的范围， 县（市、区）人民政府应当自农村公路设计文件批准之日起三十日内公告。",
          "县（市、区）人民政府"),

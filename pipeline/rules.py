@@ -121,12 +121,9 @@ SENTENCE = re.compile(r"[^。；\n]+")
 
 
 def defines_only(text: str) -> bool:
-    """Whether every sentence of a 款 defines a term, and the first defines one (no category by the guidelines'
-    rule for scope clauses)."""
+    """Whether a 款 has sentences and every one of them defines a term."""
     sentences = [match.group() for match in SENTENCE.finditer(text) if match.group().strip()]
-    return bool(sentences) and DEFINING.match(sentences[0]) is not None and all(
-        DEFINING.match(sentence) for sentence in sentences
-    )
+    return bool(sentences) and all(DEFINING.match(sentence) for sentence in sentences)
 
 
 # One sentence that allocates the general supervision of a field (…部门负责…的监督管理工作; …部门对…实施统一监督管理):

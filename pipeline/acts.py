@@ -216,8 +216,17 @@ def _permit(text: str, pattern: re.Pattern[str]) -> str | None:
         start, _ = _clause(text, permit.start(), permit.end())
         if not NOT_A_PERMIT.search(permit["permit"]) and not WITHHELD.search(text, start, permit.start()):
             name = permit["permit"].strip("《》“”")
-            return name + (permit.groupdict().get("change") or ("核发" if PERMIT_END.search(name) else ""))
+            change = permit.groupdict().get("change")
+            return name + change if change else _as_licence(name, "核发")
     return None
+
+
+def _as_licence(activity: str, word: str) -> str:
+    """`activity` named as lists name a licence: as it stands when it ends in 许可 / 审批 / 批准 / 核准, with 核发 after
+    a permit (证, 执照, 证书), else with `word`, the statute's word for the approval."""
+    if APPROVAL_END.search(activity):
+        return activity
+    return activity + ("核发" if PERMIT_END.search(activity) else word)
 
 
 def _conditioned(text: str) -> str | None:
@@ -232,9 +241,7 @@ def _conditioned(text: str) -> str | None:
         activity = found[applying.end():].strip("《》“”")
         if len(activity) < 2:
             continue
-        if APPROVAL_END.search(activity):
-            return activity
-        return activity + ("核发" if PERMIT_END.search(activity) else APPROVAL_NAMES[applying["word"] or "许可"])
+        return _as_licence(activity, APPROVAL_NAMES[applying["word"] or "许可"])
     return None
 
 

@@ -114,16 +114,44 @@ APPLIED_PERMIT = re.compile(
 )  # the permit a party applies for (申请领取安全生产许可证, 申请换发…许可证); not 领取…许可证后 (an occasion) or
 #    领取…许可证的单位
 LISTED_ITEM = re.compile(rf"^\s*{ITEM.pattern}", re.M)
+PERMITS = PERMIT.replace("、", "")  # …清扫、收集、运输、处置服务许可证; 取水许可证、卫生许可证: one name
 OBTAINED_PERMIT = re.compile(
     r"(?:应当|应|必须|须|并|[，,])(?:依法|按照[^，,。；;]{0,12}?规定)?(?:取得|领取|申领|办理)"
-    rf"(?P<permit>{PERMIT}|[^，,。；;、《》“”的]{{2,30}}?许可)(?=[》”]?(?:[，,。；;]|后[，,]?方可|$))"
+    r"(?:[^，,。；;]{0,40}?(?:颁发|核发|发放|签发|发给)的)?"
+    rf"(?P<permit>{PERMITS}|[^，,。；;、《》“”的]{{2,30}}?许可)"
+    r"(?=[》”]?(?:[，,。；;：:]|后[，,]?方可|$))"
 )
 """The permit or licence a party must hold: 应当依法取得供热经营许可证, 经…批准，取得烟草专卖生产企业许可证,
-取得注册执业证书后，方可…, 应当依法办理港口经营许可."""
+取得注册执业证书后，方可…, 应当依法办理港口经营许可, 应当取得…部门颁发的文物拍卖许可证, 取得生活垃圾经营性清扫、
+收集、运输、处置服务许可证 (a list is one permit here: what a party must hold is named whole)."""
 # not a permit: 向安全生产许可证颁发管理机关申请领取安全生产许可证; nor a licence saying only that it is one
 # (取得行政许可)
+HANDLED = re.compile(
+    r"(?<!在)办理(?P<licence>[^，,。；;、的]{2,30}?(?:许可|审批|批准|核准)(?:证|证件|证书)?"
+    r"(?:(?:变更|注销|延续|换发|补发)(?:或者|、|和)?)*)(?:的)?手续(?![前时后])"
+)
+"""A licence the statute names by its paperwork: 办理临时用海审批手续 (临时用海审批), 办理采矿许可证注销手续; not
+the paperwork of an occasion (在办理建设用地审批手续时, 办理…手续前)."""
+APPROVING = re.compile(
+    r"(?<![未不])(?:经(?!济|营|费|常|过|验|销|历|理)|报(?!告|送|纸)|由(?!于))[^。；;，,\n]{0,40}?(?P<word>批准|审批|核准|同意)"
+    r"(?=后|并|或者|[，,。；;：:]|$)"
+)
+"""Where a body's approval is sought: 必须经…批准, 报国务院批准，由…核准后; not 未经批准, nor 经批准承担…的 (what
+was approved)."""
+APPLYING_TO = re.compile(r"(?<![未不])(?:提出|提交|递交)(?!的)[^。；;，,\n]{0,12}?申请(?:书)?(?=[，,。；;：:]|$)")
+"""Where a party applies to a body: 应当向…提出书面申请."""
+TRAILING_DUTY = re.compile(r"(?:应当|应|必须|须|需要|需|可以|事先|先行|依法|按照[^，,]{0,20}?规定|并)+$")
+REASON = re.compile(
+    r"^(?:因|为|由于|根据|依照|按照|具备|符合|具有|情形|情况|当|其中|除|未|不|但|期间|[一二三四五六七八九十]+、)|前提下$|规定$|日内|之日起"
+)
+# 因特殊原因, 为保护债权人利益, 在安全可控的前提下, 除国家另有规定外, 之日起十日内: why, when or by which rule
+GENERIC_LICENCE = re.compile(
+    r"有关|相关|相应|其他|^(?:上述|前述|该|其|此|本)|^(?:延期|延续|变更|续期|审核|审查|行政)?(?:审批|许可|批准|核准)"
+)
+# 办理有关审批手续, 办理环保等有关审批手续, 办理延期审批手续: which one, the 款 does not say
 NOT_A_PERMIT = re.compile(r"申请|领取|取得|办理|机关|部门|人员|工作|^(?:相应|相关|有关)?的?(?:行政|资质)?许可$")
 APPROVAL = r"(?P<word>许可|批准|审批|核准|同意)"
+APPROVAL_WORD = re.compile(APPROVAL)
 PERMITTED_ACTIVITY = (
     re.compile(
         rf"(?P<act>[^。；;：:，,]+?)的[，,](?P<between>[^。；;]{{0,40}}?(?:应当|应|须|必须)[^。；;]{{0,10}}?"
@@ -153,7 +181,7 @@ NEEDING = re.compile(
 """因特殊情况确需迁移古树名木的: the activity is 迁移古树名木; 或者出口…的: 出口…; 不得擅自停业: 停业; 如有特殊情况需要
 临时改作他用: 临时改作他用."""
 NOT_AN_ACTIVITY = re.compile(
-    r"许可|批准|审批|核准|下列|应当|不能|不得|不准|期限|有效期|期满|届满|逾期|办结|以上|以下|以内|超过|不足|不受|(?:时|前)$|"
+    r"许可|批准|审批|核准|下列|应当|不能|不得|不准|期限|有效期|期满|届满|逾期|办结|以上|以下|以内|超过|不足|不满|不受|(?:时|前)$|"
     r"^(?!(?:设立|开办|成立|组建|筹建)(?!的)).*(?:单位|个人|企业)$"
 )
 """An occasion (四十五日内不能办结的, 法律设立了行政许可的, 学习时间在三个月以上的, …确需改变时), a duty or a ban,
@@ -198,9 +226,58 @@ def licence_name(text: str) -> str | None:
     烟花爆竹道路运输许可证核发), else the activity that needs the approval, with the statute's word for it
     (设立…的，应当经…批准: 设立…审批; 未经许可，不得生产、经营烟花爆竹: 生产、经营烟花爆竹许可), else the permit a
     party applies for, what the approval allows, or the activity whose conditions the 款 sets (设立博物馆，应当具备
-    下列条件: 设立博物馆许可); None when the 款 says none of these."""
-    return (_permit(text, ISSUED_PERMIT) or _approved(text, PERMITTED_ACTIVITY) or _permit(text, APPLIED_PERMIT)
-            or _approved(text, APPROVED_ACTIVITY) or _conditioned(text) or _permit(_lead_in(text), OBTAINED_PERMIT))
+    下列条件: 设立博物馆许可), the permit a party must obtain; failing all these, the activity of a sentence that seeks
+    a body's approval or applies to it (修建水库的，由…批准: 修建水库审批), else the licence of any paperwork it names.
+    The statute's own name of a licence in its paperwork (办理临时用海审批手续: 临时用海审批) comes second, after the
+    permit issued. None when the 款 says none of these."""
+    return (
+        _permit(text, ISSUED_PERMIT) or _handled(text, fallback=False) or _approved(text, PERMITTED_ACTIVITY)
+        or _permit(text, APPLIED_PERMIT) or _approved(text, APPROVED_ACTIVITY) or _conditioned(text)
+        or _permit(_lead_in(text), OBTAINED_PERMIT) or _sought(text, APPROVING) or _sought(text, APPLYING_TO)
+        or _handled(text, fallback=True)
+    )
+
+
+def _handled(text: str, fallback: bool) -> str | None:
+    """The first licence `text` names by its 办理…手续, unless it says only that there is one (办理有关审批手续). Before
+    the activity it approves (`fallback` False), only one its clause does not withhold (不得办理施工许可手续: what the
+    款 requires first is likelier its licence), that names more than a kind (采伐许可, 用地审批) and that no approval
+    comes before in its sentence (经林业主管部门审核同意后，办理建设用地审批手续: the next body's licence)."""
+    for match in HANDLED.finditer(text):
+        licence = match["licence"]
+        start, _ = _clause(text, match.start(), match.end())
+        withheld = WITHHELD.search(text, start, match.start()) or "未" in text[start:match.start()]
+        kind_only = len(licence[: APPROVAL_WORD.search(licence).start()]) < 3
+        after_approval = APPROVAL_WORD.search(text, text.rfind("。", 0, match.start()) + 1, match.start())
+        if (fallback or not (withheld or kind_only or after_approval)) and not GENERIC_LICENCE.search(licence):
+            return licence
+    return None
+
+
+def _sought(text: str, seeking: re.Pattern[str]) -> str | None:
+    """The activity of the first sentence that seeks a body's approval (`seeking` APPROVING) or applies to it
+    (APPLYING_TO: 举办幼儿园，举办者应当向…提出申请): the clause ending in 的 before it (修建水库的，由…批准), else the
+    sentence's first clause that says no occasion or reason (集体林区的旅游开发，由…审核同意，报…批准; 设立分支机构
+    必须经…审查批准), named with the approval's word or the first the 款 uses (许可 if none); not one that names a
+    body (…主管部门在十日内提出审核意见，报…批准: the body's own step), an approval inside the administration
+    (经本机关负责人批准), nor a party alone."""
+    for sought in seeking.finditer(text):
+        sentence = max(text.rfind(mark, 0, sought.start()) for mark in "。；;\n") + 1
+        clauses = [clause.strip() for clause in re.split(r"[，,]", text[sentence:sought.start()])]
+        occasions = [clause for clause in clauses if clause.endswith("的")]
+        plain = [clause for clause in clauses if not (OCCASION_END.search(clause) or REASON.search(clause))]
+        act = occasions[-1] if occasions else (plain[0] if plain else "")
+        act = TRAILING.sub("", NEEDING.sub("", TRAILING_DUTY.sub("", act)))
+        act = re.sub(r"^(?:对|凡)|的申请$", "", act)
+        act = re.split(rf"{APPLYING_VERB}|申领|申办", act)[-1]  # 单位和个人申请从事出版物零售业务: what is applied for
+        if (len(act) < SHORTEST_ACT or NOT_AN_ACTIVITY.search(act) or PARTY_END.search(act) or ITEM_LABEL.match(act)
+                or REASON.search(act) or APPROVAL_WORD.search(act) or DUTY_WORD.search(act)
+                or INTERNAL in sought.group() or find_roles(act)):
+            continue
+        decision = APPROVAL_WORD.search(text)
+        word = sought.groupdict().get("word") or (decision["word"] if decision else "许可")
+        return _as_licence(act, APPROVAL_NAMES[word])
+    return None
 
 
 def _lead_in(text: str) -> str:

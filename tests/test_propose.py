@@ -266,6 +266,13 @@ def test_a_licence_known_by_its_certificate_or_its_conditions_is_named_after_the
     # listed condition says the party already holds (商品房预售，应当符合下列条件：（一）…取得土地使用权证书)
     ports = "DLC/河南地方法规/地方性法规/河南/周口市港口和航道条例(2022-01-12).md"
     assert licence(ports, "《周口市港口和航道条例》第二十三条第一款") == "港口经营许可"
+    # …named whole, past the body that issues it (应当取得…部门颁发的文物拍卖许可证) and the activities it lists
+    relics = "DLC/山东地方法规/地方性法规/山东/山东省文物保护条例(2017-09-30).md"
+    assert licence(relics, "《山东省文物保护条例》第四十六条第一款") == "文物拍卖许可证核发"
+    refuse = "DLC/河南地方法规/地方性法规/河南/周口市城市市容和环境卫生管理条例(2019-01-24).md"
+    assert licence(refuse, "《周口市城市市容和环境卫生管理条例》第三十八条第一款") == (
+        "生活垃圾经营性清扫、收集、运输、处置服务许可证核发"
+    )
     estate = "行政法/城市房地产管理法(2019-08-26).md"
     assert "土地使用权证书" not in licence(estate, "《中华人民共和国城市房地产管理法》第四十五条第一款")
     # setting up a unit is an activity (设立电视剧制作单位，应当经…批准), a unit alone is not
@@ -277,6 +284,25 @@ def test_a_licence_known_by_its_certificate_or_its_conditions_is_named_after_the
         "经营载客十二人以下的内河客运船舶运输业务许可"
     )
 
+
+
+def test_a_licence_is_named_as_the_statute_names_its_paperwork_or_the_approval_it_seeks():
+    licence = partial(named, category=LICENSING)
+    # the statute's own name of the licence, in the paperwork it requires (办理…许可手续, 办理…注销手续)…
+    sewage = "DLC/山东地方法规/地方性法规/山东/东营市城镇容貌和环境卫生管理条例(2016-09-26).md"
+    assert licence(sewage, "《东营市城镇容貌和环境卫生管理条例》第四十条第一款") == "污水排入排水管网许可"
+    mines = "DLC/重庆地方法规/地方性法规/重庆/重庆市矿产资源管理条例(2020-06-05).md"
+    assert licence(mines, "《重庆市矿产资源管理条例》第二十九条") == "采矿许可证注销"
+    # …but not the next body's paperwork, after this one has approved (经林业主管部门审核同意后…办理建设用地审批手续)
+    forests = "DLC/浙江地方法规/地方性法规/浙江/浙江省森林管理条例(2018-11-30).md"
+    assert licence(forests, "《浙江省森林管理条例》第十八条第一款") == "各项建设工程确需使用林地审批"
+    # the activity of the sentence that seeks a body's approval (修建水库的，由…批准; 设立保险公司应当经…批准)…
+    rivers = "DLC/北京地方法规/地方性法规/北京/北京市河湖保护管理条例(2019-07-26).md"
+    assert licence(rivers, "《北京市河湖保护管理条例》第十六条第二款") == "修建水库审批"
+    assert licence("民法商法/保险法(2015-04-24).md", "《中华人民共和国保险法》第六十七条第一款") == "设立保险公司审批"
+    # …or that applies to it, with the word the 款 uses for the decision (作出许可或者不予许可的决定)
+    schools = "DLC/山东地方法规/地方性法规/山东/青岛市学前教育条例(2018-11-30).md"
+    assert licence(schools, "《青岛市学前教育条例》第十六条第一款") == "举办幼儿园许可"
 
 def test_a_rule_that_only_says_there_is_one_is_left_out_of_the_name():
     border = partial(named, "宪法相关法/陆地国界法(2021-10-23).md", category="行政奖励")

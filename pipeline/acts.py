@@ -8,7 +8,8 @@ own wording (the rule layer's patterns) occurs. A clause that only sets the occa
 …之日起三十日内) or the rule followed (依照《行政许可法》的规定, 按照各自职责) names no act and is passed over; with
 no wording, the act is the first clause of the first sentence where a body acts, from its 应当 / 可以 or its name on
 (由登记管理机关收缴登记证书和印章 → 收缴登记证书和印章). A licence is named after its permit or the activity the
-approval allows or the conditions govern (`licence_name`); the clause saying who imposes a statute's penalties after
+approval allows or the conditions govern, or as the statute names it in the paperwork it requires (办理…许可手续)
+(`licence_name`); the clause saying who imposes a statute's penalties after
 them (本条例规定的行政处罚). A penalty for no more than 违反前款规定 is named after the breach of the one
 duty that 款 sets (禁止在公共场所晾晒物品 → 对在公共场所晾晒物品的处罚). A name is a proposal: reviewers correct it in
 Label Studio.
@@ -140,6 +141,8 @@ APPROVING = re.compile(
 was approved)."""
 APPLYING_TO = re.compile(r"(?<![未不])(?:提出|提交|递交)(?!的)[^。；;，,\n]{0,12}?申请(?:书)?(?=[，,。；;：:]|$)")
 """Where a party applies to a body: 应当向…提出书面申请."""
+FRAMING = re.compile(r"^(?:对|凡)|的申请$")  # 对…的, 凡…的, …的申请: the words around an activity, not it
+APPLIED_FOR = re.compile(rf"{APPLYING_VERB}|申领|申办")  # 单位和个人申请从事出版物零售业务: what follows is applied for
 TRAILING_DUTY = re.compile(r"(?:应当|应|必须|须|需要|需|可以|事先|先行|依法|按照[^，,]{0,20}?规定|并)+$")
 REASON = re.compile(
     r"^(?:因|为|由于|根据|依照|按照|具备|符合|具有|情形|情况|当|其中|除|未|不|但|期间|[一二三四五六七八九十]+、)|前提下$|规定$|日内|之日起"
@@ -268,8 +271,7 @@ def _sought(text: str, seeking: re.Pattern[str]) -> str | None:
         plain = [clause for clause in clauses if not (OCCASION_END.search(clause) or REASON.search(clause))]
         act = occasions[-1] if occasions else (plain[0] if plain else "")
         act = TRAILING.sub("", NEEDING.sub("", TRAILING_DUTY.sub("", act)))
-        act = re.sub(r"^(?:对|凡)|的申请$", "", act)
-        act = re.split(rf"{APPLYING_VERB}|申领|申办", act)[-1]  # 单位和个人申请从事出版物零售业务: what is applied for
+        act = APPLIED_FOR.split(FRAMING.sub("", act))[-1]
         if (len(act) < SHORTEST_ACT or NOT_AN_ACTIVITY.search(act) or PARTY_END.search(act) or ITEM_LABEL.match(act)
                 or REASON.search(act) or APPROVAL_WORD.search(act) or DUTY_WORD.search(act)
                 or INTERNAL in sought.group() or find_roles(act)):

@@ -285,7 +285,6 @@ def test_a_licence_known_by_its_certificate_or_its_conditions_is_named_after_the
     )
 
 
-
 def test_a_licence_is_named_as_the_statute_names_its_paperwork_or_the_approval_it_seeks():
     licence = partial(named, category=LICENSING)
     # the statute's own name of the licence, in the paperwork it requires (办理…许可手续, 办理…注销手续)…

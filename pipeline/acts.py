@@ -24,7 +24,7 @@ from pipeline.linear import words
 from pipeline.lines import ITEM, SUBITEM
 from pipeline.models import LICENSING, PENALTY
 from pipeline.rules import RULES
-from pipeline.subjects import APPLYING_VERB, CONJ, find_roles
+from pipeline.subjects import APPLYING_VERB, CONJ, find_roles, sentence_start
 
 CLAUSE_END = "，,；;。：:\n"
 CLAUSE = re.compile(f"[^{CLAUSE_END}]+")
@@ -265,7 +265,7 @@ def _sought(text: str, seeking: re.Pattern[str]) -> str | None:
     body (…主管部门在十日内提出审核意见，报…批准: the body's own step), an approval inside the administration
     (经本机关负责人批准), nor a party alone."""
     for sought in seeking.finditer(text):
-        sentence = max(text.rfind(mark, 0, sought.start()) for mark in "。；;\n") + 1
+        sentence = sentence_start(text, sought.start())
         clauses = [clause.strip() for clause in re.split(r"[，,]", text[sentence:sought.start()])]
         occasions = [clause for clause in clauses if clause.endswith("的")]
         plain = [clause for clause in clauses if not (OCCASION_END.search(clause) or REASON.search(clause))]

@@ -9,10 +9,10 @@ own wording (the rule layer's patterns) occurs. A clause that only sets the occa
 no wording, the act is the first clause of the first sentence where a body acts, from its 应当 / 可以 or its name on
 (由登记管理机关收缴登记证书和印章 → 收缴登记证书和印章). A licence is named after its permit or the activity the
 approval allows or the conditions govern, or as the statute names it in the paperwork it requires (办理…许可手续)
-(`licence_name`); the clause saying who imposes a statute's penalties after
-them (本条例规定的行政处罚). A penalty for no more than 违反前款规定 is named after the breach of the one
-duty that 款 sets (禁止在公共场所晾晒物品 → 对在公共场所晾晒物品的处罚). A name is a proposal: reviewers correct it in
-Label Studio.
+(`licence_name`); a 款 of its procedure or validity, after the licence its article names; the clause saying who
+imposes a statute's penalties after them (本条例规定的行政处罚). A penalty for no more than 违反前款规定 is named
+after the breach of the one duty that 款 sets (禁止在公共场所晾晒物品 → 对在公共场所晾晒物品的处罚). A name is a
+proposal: reviewers correct it in Label Studio.
 """
 
 from __future__ import annotations
@@ -104,8 +104,10 @@ qualifies a noun (根据规定标准, 按照国家规定同类林地标准的二
 BODY_END = re.compile(r"(?:政府|部门|机关|机构|委员会|局|站|所|中心|队)$")
 SHORTEST_ACT = 4  # characters: an act shorter than this (管理) says too little without its clause
 PENALTY_SUFFIX = "的处罚"
-PERMIT = r"[《“]?[^，,。；;、《》“”的]{2,30}?(?:许可证件|许可证|经营证|执照|证书)[》”]?"
-"""A permit or certificate, quoted or not: 《烟花爆竹道路运输许可证》, “卫生许可证”, 海域使用权证书."""
+PERMIT = (r"[《“]?[^，,。；;、《》“”的]{2,30}?"
+          r"(?:许可证件|许可证|经营证|执照|证书|(?<![认验保凭签论查举印])证(?![件书明照号实金券]))[》”]?")
+"""A permit or certificate, quoted or not: 《烟花爆竹道路运输许可证》, “卫生许可证”, 海域使用权证书, 导游证; not a
+certification (计量认证), a proof (身份证明) or a deposit (保证金)."""
 ISSUED_PERMIT = re.compile(rf"(?:核发|颁发|发放|发给)(?!的)(?P<permit>{PERMIT})(?!的)")
 # not 取得…核发的许可证 or 到颁发许可证的部门: there the permit only says which one, or which body
 WITHHELD = re.compile(r"不得|不予|禁止|停止|暂停")  # 不动产登记机构不得对有争议的林木林地发放权属证书
@@ -115,6 +117,16 @@ APPLIED_PERMIT = re.compile(
 )  # the permit a party applies for (申请领取安全生产许可证, 申请换发…许可证); not 领取…许可证后 (an occasion) or
 #    领取…许可证的单位
 LISTED_ITEM = re.compile(rf"^\s*{ITEM.pattern}", re.M)
+APPLIED_LICENCE = re.compile(
+    r"(?<![不未])申请(?:取得|获得|办理|领取)?(?P<permit>(?!行政|有关|相关|相应|其他|上述|前述|延期|延续|变更|续期|"
+    r"[该其此本并和或及与])"
+    r"(?:(?!之日|决定|是否)[^，,。；;、《》“”的]){2,30}?许可)(?=的[，,]|[，,。；;])"
+)
+"""A licence a party applies for by its name, with no permit to it: 申请燃气供气站点许可的，应当… (燃气供气站点许可);
+not the body's decision on the application (收到申请之日起30天内决定是否许可)."""
+PROCEDURE = re.compile(r"申请|申领|受理|决定|日内|材料|条件|有效期|延续|换发|补发|许可证|证件|审查|核查|听证|送达")
+"""What a 款 of a licence's procedure (申请, 受理, 材料, 条件, 决定 within N 日内), its permit or its validity (有效期,
+延续) speaks of: such a 款 that names no licence belongs to the one its article names."""
 PERMITS = PERMIT.replace("、", "")  # …清扫、收集、运输、处置服务许可证; 取水许可证、卫生许可证: one name
 OBTAINED_PERMIT = re.compile(
     r"(?:应当|应|必须|须|并|[，,])(?:依法|按照[^，,。；;]{0,12}?规定)?(?:取得|领取|申领|办理)"
@@ -152,7 +164,9 @@ GENERIC_LICENCE = re.compile(
     r"有关|相关|相应|其他|^(?:上述|前述|该|其|此|本)|^(?:延期|延续|变更|续期|审核|审查|行政)?(?:审批|许可|批准|核准)"
 )
 # 办理有关审批手续, 办理环保等有关审批手续, 办理延期审批手续: which one, the 款 does not say
-NOT_A_PERMIT = re.compile(r"申请|领取|取得|办理|机关|部门|人员|工作|^(?:相应|相关|有关)?的?(?:行政|资质)?许可$")
+NOT_A_PERMIT = re.compile(
+    r"申请|领取|取得|办理|携带|机关|部门|人员|工作|^(?:相应|相关|有关)?的?(?:行政|资质)?许可$|^(?:其|该|并)|^原?许可证件?$"
+)  # 颁发许可证, 其许可证, 取得并随车携带…通行证: which permit, the 款 does not say
 APPROVAL = r"(?P<word>许可|批准|审批|核准|同意)"
 APPROVAL_WORD = re.compile(APPROVAL)
 PERMITTED_ACTIVITY = (
@@ -161,7 +175,7 @@ PERMITTED_ACTIVITY = (
         rf"(?:经(?!营|济|费|常)|报(?!告)|向|取得|领取|申领|办理)[^。；;]{{0,40}}?){APPROVAL}"
     ),
     re.compile(
-        rf"未经(?P<between>[^。；;，,]{{0,40}}?){APPROVAL}[，,](?:任何)?(?:单位和个人|单位或者个人|单位|个人|人)?"
+        rf"未经(?P<between>[^。；;，,]{{0,40}}?){APPROVAL}[，,]?(?:任何)?(?:单位和个人|单位或者个人|单位|个人|人)?"
         rf"不得(?P<act>[^。；;，,]+)"
     ),
 )
@@ -173,9 +187,12 @@ APPROVED_ACTIVITY = (
         rf"(?:^|。)(?P<act>[^。；;：:，,]+?)[，,](?P<between>(?:[^。；;：:]{{0,30}}?[，,])?(?:应当|应|须|必须)(?:[^。；;：:]{{0,20}}?[，,])?(?:报|经)"
         rf"[^。；;，,]{{0,40}}?){APPROVAL}"
     ),
+    re.compile(rf"(?:^|。)(?P<act>[^。；;：:，,]+?)[，,](?P<between>(?:应当|应|须|必须)(?:依法)?取得(?:行政)?){APPROVAL}"
+               rf"(?=[，,。；;]|$)"),
 )
 """Where the statute says neither, nor names a permit: what may be done with the approval (经…批准，可以…), or the
-clause that opens the sentence of the duty to obtain it (燃气经营者改动市政燃气设施，应当…报…批准)."""
+clause that opens the sentence of the duty to obtain it (燃气经营者改动市政燃气设施，应当…报…批准; 从事食品生产、
+食品销售、餐饮服务，应当依法取得许可)."""
 NEEDING = re.compile(
     r"^(?:或者|以及|并且|并|和)?(?:因[^，,]{0,20}?(?:确需|确实需要|需要|需)|确需|确实需要|需要|需|申请(?:办理|领取)|"
     r"如果?(?:有特殊(?:情况|需要))?(?:确需|需要|需|必须)?)?(?:禁止)?"
@@ -208,9 +225,12 @@ Required = Callable[[str], Sequence[str]]
 """What a 违反…规定 reference requires, as the statute words it (`pipeline.refer.required`)."""
 
 
-def entry_name(text: str, category: str, item: str | None = None, required: Required = lambda reference: ()) -> str:
+def entry_name(text: str, category: str, item: str | None = None, required: Required = lambda reference: (),
+               kindred: Sequence[str] = ()) -> str:
     """The name of the entry that `text` (a 款, or the lead-in of `item`, one of its 项) is the basis of; a penalty
-    for no more than 违反前款规定 is named after the breach of what `required` says that reference requires."""
+    for no more than 违反前款规定 is named after the breach of what `required` says that reference requires, and a
+    licence 款 of procedure or validity that names no licence (应当在收到申请之日起30个工作日内作出决定: `PROCEDURE`)
+    after the licence the nearest of the `kindred` texts (the other 款 of its article, earlier ones first) names."""
     if category == PENALTY:
         act = violation(text, item)
         if act and REFERENCE_ONLY.match(act):
@@ -219,7 +239,11 @@ def entry_name(text: str, category: str, item: str | None = None, required: Requ
             return f"对{_shortened(act)}{PENALTY_SUFFIX}"
         if general := GENERAL_PENALTY.match(text):
             return _shortened(general["penalties"])
-    licence = licence_name(item or text) if category == LICENSING else None
+    licence = None
+    if category == LICENSING:
+        licence = licence_name(item or text)
+        if not licence and PROCEDURE.search(text):
+            licence = next(filter(None, map(licence_name, kindred)), None)
     act = licence or _act(item or text, category) or _act(text, category) or _main_clause(item or text)
     return _shortened(GENERIC_RULE.sub("", act))
 
@@ -228,16 +252,16 @@ def licence_name(text: str) -> str | None:
     """A licence named as lists name them: the permit or certificate a body issues (核发《烟花爆竹道路运输许可证》:
     烟花爆竹道路运输许可证核发), else the activity that needs the approval, with the statute's word for it
     (设立…的，应当经…批准: 设立…审批; 未经许可，不得生产、经营烟花爆竹: 生产、经营烟花爆竹许可), else the permit a
-    party applies for, what the approval allows, or the activity whose conditions the 款 sets (设立博物馆，应当具备
-    下列条件: 设立博物馆许可), the permit a party must obtain; failing all these, the activity of a sentence that seeks
-    a body's approval or applies to it (修建水库的，由…批准: 修建水库审批), else the licence of any paperwork it names.
-    The statute's own name of a licence in its paperwork (办理临时用海审批手续: 临时用海审批) comes second, after the
-    permit issued. None when the 款 says none of these."""
+    party applies for (or the licence, 申请燃气供气站点许可的), what the approval allows, or the activity whose
+    conditions the 款 sets (设立博物馆，应当具备下列条件: 设立博物馆许可), the permit a party must obtain; failing all
+    these, the activity of a sentence that seeks a body's approval or applies to it (修建水库的，由…批准: 修建水库审批),
+    else the licence of any paperwork it names. The statute's own name of a licence in its paperwork
+    (办理临时用海审批手续: 临时用海审批) comes second, after the permit issued. None when the 款 says none of these."""
     return (
         _permit(text, ISSUED_PERMIT) or _handled(text, fallback=False) or _approved(text, PERMITTED_ACTIVITY)
-        or _permit(text, APPLIED_PERMIT) or _approved(text, APPROVED_ACTIVITY) or _conditioned(text)
-        or _permit(_lead_in(text), OBTAINED_PERMIT) or _sought(text, APPROVING) or _sought(text, APPLYING_TO)
-        or _handled(text, fallback=True)
+        or _permit(text, APPLIED_PERMIT) or _permit(text, APPLIED_LICENCE) or _approved(text, APPROVED_ACTIVITY)
+        or _conditioned(text) or _permit(_lead_in(text), OBTAINED_PERMIT) or _sought(text, APPROVING)
+        or _sought(text, APPLYING_TO) or _handled(text, fallback=True)
     )
 
 

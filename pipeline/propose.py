@@ -13,15 +13,15 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 
-from pipeline.acts import ITEMS_LEAD, Required, entry_name, names_violation, sanctions_own
+from pipeline.acts import ITEMS_LEAD, entry_name, names_violation, sanctions_own
 from pipeline.lines import to_chinese
 from pipeline.mentions import find_acting
-from pipeline.models import PENALTY, Entry, Power, ResolvedSubject, Span, Statute
-from pipeline.refer import required
+from pipeline.models import PENALTY, Entry, Power, Provision, ResolvedSubject, Span, Statute
+from pipeline.refer import kindred, required
 from pipeline.rules import RULES
 from pipeline.subjects import resolve_subject
 from pipeline.tiers import Scheme, tiers
@@ -32,6 +32,8 @@ exercises the power the sentence goes on to name."""
 SANCTIONING_ITEMS = 2
 """项 that each name a violation and its own sanction (按照下列规定予以处罚：（一）擅自采石的，由…处…；（二）…):
 from two of them, the 款 is one entry per 项, as under 有下列行为之一的."""
+Namer = Callable[[str, str, str | None], str]
+"""An entry's name from its 款's text, its category and the text of its 项 (None: the whole 款)."""
 UNRESOLVED = "未能确定实施主体：本款未载明，本法规中也未找到总则或主管部门条款"
 
 
@@ -53,13 +55,20 @@ def propose(statute: Statute, powers: Sequence[Power], scheme: Scheme) -> list[E
         if not power.categories:
             continue
         resolved = None if power.subjects else resolve_subject(statute.provisions, index)
-        requires = partial(required, statute.provisions, index)
+        naming = entry_namer(statute.provisions, index)
         for category, score in power.categories:
             for basis in _bases(power, category):
                 bodies = _bodies_for(power, basis)
                 for subject in _subjects_for(power, category, bodies):
-                    entries.append(_entry(power, category, score, basis, subject, bodies, resolved, scheme, requires))
+                    entries.append(_entry(power, category, score, basis, subject, bodies, resolved, scheme, naming))
     return _unique(entries)
+
+
+def entry_namer(provisions: Sequence[Provision], index: int) -> Namer:
+    """`acts.entry_name` for provisions[index], told what the statute around it says: what a 违反…规定 reference
+    requires, and the other 款 of its article (the licence a 款 of procedure belongs to)."""
+    return partial(entry_name, required=partial(required, provisions, index),
+                   kindred=[other.text for other in kindred(provisions, index)])
 
 
 def _bases(power: Power, category: str) -> list[_Basis]:
@@ -163,11 +172,11 @@ def _entry(
     bodies: Sequence[Span],
     resolved: ResolvedSubject | None,
     scheme: Scheme,
-    requires: Required,
+    naming: Namer,
 ) -> Entry:
     provision = power.provision
     item_text = provision.text[basis.start : basis.end] if basis.item is not None else None
-    name = entry_name(provision.text, category, item_text, requires)
+    name = naming(provision.text, category, item_text)
     if subject is not None:
         subject_name, rule, source = subject.text, "named", provision.citation
     elif resolved is not None:

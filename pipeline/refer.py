@@ -2,13 +2,15 @@
 
 Statutes point at other 款 for what a 款 leaves unsaid: 依照前款规定处罚 takes its sanction (and its body) from the 款
 before; 违反本条例第十二条规定的，处… sanctions the breach of what that article requires. A 款 of this article is
-looked for in this article (第二百五十三条之一 too); an article by number is never a 之 one.
+looked for in this article (第二百五十三条之一 too); an article by number is never a 之 one. Some say it without a
+reference: a 款 of procedure (收到申请之日起…作出决定) belongs to the licence another 款 of its article names.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import takewhile
 
 from pipeline.lines import ITEM, readable, to_number
 from pipeline.models import Item, Provision
@@ -89,6 +91,19 @@ def sanction_referents(provisions: Sequence[Provision], index: int) -> list[Prov
         for target in referenced(statute, provision, reference)
         if target is not provision
     ]
+
+
+def kindred(provisions: Sequence[Provision], index: int) -> list[Provision]:
+    """The other 款 of provisions[index]'s article, the earlier ones nearest first, then the later ones: where the
+    article says what a 款 of its procedure, validity or changes belongs to."""
+    article = (provisions[index].article, provisions[index].article_label)
+
+    def ours(position: int) -> bool:
+        return (provisions[position].article, provisions[position].article_label) == article
+
+    earlier = takewhile(ours, range(index - 1, -1, -1))
+    later = takewhile(ours, range(index + 1, len(provisions)))
+    return [provisions[position] for position in (*earlier, *later)]
 
 
 def required(provisions: Sequence[Provision], index: int, reference: str) -> list[str]:

@@ -16,8 +16,7 @@ from pipeline.export import COLUMNS, SUBJECT_RULES, write_entries
 from pipeline.extract import read_power
 from pipeline.merge import BASIS_CHANGED, NOT_PROPOSED, UNTOUCHED
 from pipeline.models import LICENSING, PENALTY, Entry, subject_change
-from pipeline.propose import propose
-from pipeline.refer import required
+from pipeline.propose import entry_namer, propose
 from pipeline.segment import read_statute
 from pipeline.tiers import load_scheme
 
@@ -109,7 +108,7 @@ def named(relative: str, citation: str, item: int | None = None, category: str =
     items = {found.number: found for found in provision.items}
     text = provision.text
     quoted = None if item is None else text[items[item].start - provision.start : items[item].end - provision.start]
-    return entry_name(text, category, quoted, partial(required, provisions, index))
+    return entry_namer(provisions, index)(text, category, quoted)
 
 
 def test_a_penalty_is_named_after_its_violation_however_the_statute_introduces_it():
@@ -269,6 +268,10 @@ def test_a_licence_known_by_its_certificate_or_its_conditions_is_named_after_the
     # …named whole, past the body that issues it (应当取得…部门颁发的文物拍卖许可证) and the activities it lists
     relics = "DLC/山东地方法规/地方性法规/山东/山东省文物保护条例(2017-09-30).md"
     assert licence(relics, "《山东省文物保护条例》第四十六条第一款") == "文物拍卖许可证核发"
+    # a permit called by its name alone (导游证), issued or obtained; not a certification (计量认证) or a deposit
+    guides = "行政法规/导游人员管理条例(2017-10-07).md"
+    assert licence(guides, "《导游人员管理条例》第四条第一款") == "导游证核发"
+    assert licence(guides, "《导游人员管理条例》第六条") == "导游证核发"
     refuse = "DLC/河南地方法规/地方性法规/河南/周口市城市市容和环境卫生管理条例(2019-01-24).md"
     assert licence(refuse, "《周口市城市市容和环境卫生管理条例》第三十八条第一款") == (
         "生活垃圾经营性清扫、收集、运输、处置服务许可证核发"
@@ -302,6 +305,22 @@ def test_a_licence_is_named_as_the_statute_names_its_paperwork_or_the_approval_i
     # …or that applies to it, with the word the 款 uses for the decision (作出许可或者不予许可的决定)
     schools = "DLC/山东地方法规/地方性法规/山东/青岛市学前教育条例(2018-11-30).md"
     assert licence(schools, "《青岛市学前教育条例》第十六条第一款") == "举办幼儿园许可"
+
+def test_a_licence_paragraph_of_procedure_or_validity_is_named_after_the_licence_its_article_names():
+    licence = partial(named, category=LICENSING)
+    # 第二款 only sets the time limit (收到申请之日起30个工作日内，作出…决定); 第一款 names the permit
+    drugs = "行政法规/药品管理法实施条例(2019-03-02).md"
+    assert licence(drugs, "《中华人民共和国药品管理法实施条例》第二十条第二款") == "医疗机构制剂许可证核发"
+    # the validity and its extension (有效期为三年。需延续的…) take the nearest earlier 款's licence, which a party
+    # applies for by its name (申请燃气供气站点许可的，…)
+    gas = "DLC/上海地方法规/地方性法规/上海/上海市燃气管理条例.md"
+    assert licence(gas, "《上海市燃气管理条例》第十九条第四款") == "燃气供气站点许可"
+    assert licence(gas, "《上海市燃气管理条例》第十九条第五款") == "燃气供气站点许可"
+    # the licensing body's decision (准予许可) belongs to the activities 第一款 requires a licence for
+    food = "《中华人民共和国食品安全法》第三十五条"
+    assert licence(FOOD_SAFETY, food + "第一款") == "从事食品生产、食品销售、餐饮服务许可"
+    assert licence(FOOD_SAFETY, food + "第二款") == "从事食品生产、食品销售、餐饮服务许可"
+
 
 def test_a_rule_that_only_says_there_is_one_is_left_out_of_the_name():
     border = partial(named, "宪法相关法/陆地国界法(2021-10-23).md", category="行政奖励")

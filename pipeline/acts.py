@@ -607,12 +607,15 @@ def _occasion(clause: str) -> bool:
 
 def _from_verb(text: str, start: int, end: int, wording: int) -> str | None:
     """The clause text[start:end] from its object (对…) or from after its modal (应当, 可以 …) where either comes
-    before `wording` (the category's word, or the clause's end), particles trimmed."""
+    before `wording` (the category's word, or the clause's end), else from after the body it opens with (由城市管理部门
+    责令限期改正 → 责令限期改正: the body is the entry's 实施主体, not its name), particles trimmed."""
     lead = text[start:wording]
     if "对" in lead:
         start += lead.index("对")
     elif modal := list(MODAL_WORD.finditer(lead)):
         start += modal[-1].end()
+    elif (act := _after_acting_body(text[start:end])) and len(act) >= SHORTEST_ACT:
+        return act
     return _trimmed(text[start:end])
 
 

@@ -77,7 +77,7 @@ def test_an_entry_is_named_after_the_act_not_the_occasion_or_the_law_it_follows(
     assert entry_name(units[law + "第三十五条第二款"], "行政许可") == "准予许可"
     # an occasion that holds the act itself (…进行监督检查时) stays the name when nothing better follows
     inspecting = "市场监督管理部门进行监督检查时，被检查单位应当予以配合。"
-    assert entry_name(inspecting, "行政检查") == "市场监督管理部门进行监督检查"
+    assert entry_name(inspecting, "行政检查") == "进行监督检查"
     # a clause that only names what is acted on is passed over for the one where a body acts: its 应当 / 可以 on, or
     # what follows 由X (北京市水利工程保护管理条例第十五条第三款, 浙江省禁毒条例第三十六条)
     obstacles = ("凡应当清除的行洪障碍物，本着“谁设障，谁清除”的原则，由市和区、县水行政主管部门向设障单位发出清障"
@@ -320,6 +320,15 @@ def test_a_licence_paragraph_of_procedure_or_validity_is_named_after_the_licence
     food = "《中华人民共和国食品安全法》第三十五条"
     assert licence(FOOD_SAFETY, food + "第一款") == "从事食品生产、食品销售、餐饮服务许可"
     assert licence(FOOD_SAFETY, food + "第二款") == "从事食品生产、食品销售、餐饮服务许可"
+
+
+def test_the_body_that_acts_is_the_entrys_subject_not_part_of_its_name():
+    land = partial(named, "行政法/土地管理法(2019-08-26).md")
+    # 由县级以上人民政府农业农村主管部门责令退还非法占用的土地: the body goes to 实施主体, the act names the entry
+    assert land("《中华人民共和国土地管理法》第七十八条第一款", category="其他行政权力") == "责令退还非法占用的土地"
+    assert land("《中华人民共和国土地管理法》第八条", category="行政奖励") == "给予奖励"
+    planning = "行政法/城乡规划法(2019-04-23).md"
+    assert named(planning, "《中华人民共和国城乡规划法》第三十九条", category="其他行政权力") == "撤销有关批准文件"
 
 
 def test_a_rule_that_only_says_there_is_one_is_left_out_of_the_name():

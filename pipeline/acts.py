@@ -272,8 +272,8 @@ def _handled(text: str, fallback: bool) -> str | None:
     comes before in its sentence (经林业主管部门审核同意后，办理建设用地审批手续: the next body's licence)."""
     for match in HANDLED.finditer(text):
         licence = match["licence"]
-        start, _ = _clause(text, match.start(), match.end())
-        withheld = WITHHELD.search(text, start, match.start()) or "未" in text[start:match.start()]
+        lead = _clause_lead(text, match.start())
+        withheld = WITHHELD.search(lead) or "未" in lead
         kind_only = len(licence[: APPROVAL_WORD.search(licence).start()]) < 3
         after_approval = APPROVAL_WORD.search(text, text.rfind("。", 0, match.start()) + 1, match.start())
         if (fallback or not (withheld or kind_only or after_approval)) and not GENERIC_LICENCE.search(licence):
@@ -316,8 +316,7 @@ def _permit(text: str, pattern: re.Pattern[str]) -> str | None:
     """The first permit `pattern` finds that its clause does not withhold, without its quotation marks, named after
     what is done with it: 核发 unless the statute says a change (换发, 补发, 变更, 延续)."""
     for permit in pattern.finditer(text):
-        start, _ = _clause(text, permit.start(), permit.end())
-        if not NOT_A_PERMIT.search(permit["permit"]) and not WITHHELD.search(text, start, permit.start()):
+        if not NOT_A_PERMIT.search(permit["permit"]) and not WITHHELD.search(_clause_lead(text, permit.start())):
             name = permit["permit"].strip("《》“”")
             change = permit.groupdict().get("change")
             return name + change if change else _as_licence(name, "核发")
@@ -595,6 +594,12 @@ def _clause(text: str, start: int, end: int) -> tuple[int, int]:
     begin = max(text.rfind(mark, 0, start) for mark in CLAUSE_END) + 1
     ends = [position for mark in CLAUSE_END if (position := text.find(mark, end)) >= 0]
     return begin, min(ends) if ends else len(text)
+
+
+def _clause_lead(text: str, position: int) -> str:
+    """What comes before `position` in its clause: where a clause withholds what follows (不得核发, 未办理)."""
+    start, _ = _clause(text, position, position)
+    return text[start:position]
 
 
 def _occasion(clause: str) -> bool:

@@ -1,8 +1,8 @@
 """Train the shipped models from `models/config.toml`: `powers train NAME`, NAME one of TRAINERS.
 
 Every model learns from the train split only, picks its threshold (and the ensemble its weights) on the
-dev split, and is scored on dev and test; the scores, the data it saw and its size go into `meta.json`
-beside it, from which its model card is written.
+dev split, the ensemble also on the train statutes read out of fold, and is scored on dev and test; the scores, the
+data it saw and its size go into `meta.json` beside it, from which its model card is written.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from pipeline.write import atomic_open
 THRESHOLDS = tuple(round(0.05 * step, 2) for step in range(3, 15))  # 0.15 … 0.70
 SUBJECT_THRESHOLDS = tuple(round(0.05 * step, 2) for step in range(1, 20))  # 0.05 … 0.95
 MENTION_THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
+OUT_OF_FOLD = "train (out of fold)"  # scores on the train statutes, each fold read by models fitted without it
 
 
 def load_config(path: Path = MODELS / "config.toml", models: Path | None = None) -> dict[str, Any]:
@@ -88,14 +89,20 @@ def headline(evaluation: Evaluation) -> dict[str, float | None]:
     }
 
 
-def choose_threshold(scorer: Scorer, dev: Sequence[Annotation]) -> tuple[float, dict[str, float | None]]:
-    """The threshold that maximises the mean of micro- and macro-F1 on dev."""
-    texts = [unit.text for unit in dev]
-    fixed = _Fixed(scorer.name, texts, scorer.scores(texts))
+Reading = tuple[Scorer, Sequence[Annotation]]  # units, and the scorer that reads them: dev, or a fold out of fold
+
+
+def choose_threshold(readings: Sequence[Reading]) -> tuple[float, dict[str, float | None]]:
+    """The threshold that maximises the mean of micro- and macro-F1 over the units of every reading pooled: dev, and
+    the train folds where the model can be fitted fold by fold (19 dev statutes alone once chose a threshold that
+    test did not keep)."""
+    units = [unit for _, part in readings for unit in part]
+    rows = [row for scorer, part in readings for row in Classifier(scorer, 0.5).classify([unit.text for unit in part])]
     best: tuple[float, float, dict[str, float | None]] | None = None
     for threshold in THRESHOLDS:
-        classifier = Classifier(fixed, threshold)
-        result = headline(evaluate(dev, classifier.annotate(dev)))
+        classifier = Classifier(readings[0][0], threshold)  # only its threshold labels the rows
+        labelled = [classifier.labelled(unit, row) for unit, row in zip(units, rows, strict=True)]
+        result = headline(evaluate(units, labelled))
         objective = ((result["micro_f1"] or 0.0) + (result["macro_f1"] or 0.0)) / 2
         if best is None or objective > best[1]:
             best = (threshold, objective, result)
@@ -138,7 +145,7 @@ def train_folds(config: dict[str, Any], train: Sequence[Annotation]) -> list[Fol
     from pipeline.linear import LinearClassifier
 
     folds = []
-    for held, rest in statute_folds(train, config["ensemble"]["gate_folds"]):
+    for held, rest in statute_folds(train, config["ensemble"]["folds"]):
         texts = [unit.text for unit in held]
         linear = LinearClassifier(config["linear"]).fit(labelled_dataset(rest))
         mentions = fit(rest, config["mentions"]["C"], config["mentions"]["none_weight"], MENTION_THRESHOLDS[0])
@@ -148,16 +155,27 @@ def train_folds(config: dict[str, Any], train: Sequence[Annotation]) -> list[Fol
     return folds
 
 
-def in_fold(classifier: Classifier, fold: Fold) -> Classifier | None:
-    """`classifier` as fitted without the fold's statutes: its scorer made of the fold's members, thresholds and gate
-    kept; None where a member that counts cannot be fitted fold by fold (the transformer)."""
-    scorer = classifier.scorer
+def fold_scorer(scorer: Scorer, fold: Fold) -> Scorer | None:
+    """`scorer` as fitted without the fold's statutes, made of the fold's members; None where a member that counts
+    cannot be fitted fold by fold (the transformer)."""
     if isinstance(scorer, EnsembleScorer):
         counted = {name for name, weight in scorer.weights.items() if weight}
-        folded: Scorer | None = EnsembleScorer(fold.members, scorer.weights) if counted <= set(fold.members) else None
-    else:
-        folded = fold.members.get(scorer.name)
+        if not counted <= set(fold.members):
+            return None
+        return EnsembleScorer(fold.members, {**dict.fromkeys(fold.members, 0.0), **scorer.weights})
+    return fold.members.get(scorer.name)
+
+
+def in_fold(classifier: Classifier, fold: Fold) -> Classifier | None:
+    """`classifier` as fitted without the fold's statutes (`fold_scorer`), thresholds and gate kept."""
+    folded = fold_scorer(classifier.scorer, fold)
     return replace(classifier, scorer=folded) if folded is not None else None
+
+
+def readings(scorer: Scorer, dev: Sequence[Annotation], folds: Sequence[Fold]) -> list[Reading]:
+    """Dev as `scorer` reads it (each text scored once), then each fold as `scorer` fitted without it reads it."""
+    pooled: list[Reading] = [(replayed(scorer, [unit.text for unit in dev]), dev)]
+    return pooled + [(folded, fold.units) for fold in folds if (folded := fold_scorer(scorer, fold)) is not None]
 
 
 def choose_subject_gate(classifier: Classifier, dev: Sequence[Annotation], mentions: MentionModel,
@@ -216,25 +234,31 @@ class _Fixed:
 
 def finish(name: str, scorer: Scorer, config: dict[str, Any], splits: dict[str, list[Annotation]], directory: Path,
            extra: dict[str, Any], files: Sequence[Path] = (), folds: Sequence[Fold] = ()) -> dict[str, Any]:
-    """Pick the threshold on dev (the subject gate on dev and the train `folds`), score dev and test, time it, and
+    """Pick the threshold and the subject gate on dev and the train `folds` pooled, score dev and test, time it, and
     write `meta.json` and the model card.
 
     `files` are the folders whose files make up the model (default: `directory`).
     """
-    threshold, _ = choose_threshold(scorer, splits["dev"])
+    threshold, _ = choose_threshold(readings(scorer, splits["dev"], folds))
     classifier = Classifier(scorer, threshold)
     mentions = trained_mentions(config)
     gate, subject_threshold = choose_subject_gate(classifier, splits["dev"], mentions, folds)
     classifier = replace(classifier, subject_threshold=subject_threshold, subject_gate=gate)
     meta: dict[str, Any] = {
         "model": name, "threshold": threshold, "subject_threshold": subject_threshold, "subject_gate": gate,
-        "mention_threshold": mentions.threshold, "gate_folds": len(folds),
-        "gate_statutes": len({unit.file for unit in splits["dev"]}
+        "mention_threshold": mentions.threshold, "folds": len(folds),
+        "fold_statutes": len({unit.file for unit in splits["dev"]}
                              | {unit.file for fold in folds for unit in fold.units}),
         **extra,
     }
     for part in ("dev", "test"):
         meta[part] = headline(evaluate(splits[part], annotate(splits[part], classifier, mentions.subjects)))
+    if through_folds := [(fold, folded) for fold in folds if (folded := in_fold(classifier, fold)) is not None]:
+        meta[OUT_OF_FOLD] = headline(evaluate(
+            [unit for fold, _ in through_folds for unit in fold.units],
+            [read for fold, folded in through_folds
+             for read in annotate(fold.units, folded, fold.bodies(mentions.threshold))],
+        ))
     texts = [unit.text for unit in splits["dev"] + splits["test"]]
     started = time.perf_counter()
     classifier.classify(texts)
@@ -274,7 +298,8 @@ DESCRIPTION = {
     "transformer": "A character-level BERT pretrained here by masked-language modelling on the shared corpus "
                    "(dev and test statutes excluded, every version), then fine-tuned with a sigmoid per category; "
                    "long units are scored on overlapping windows, the maximum taken. `pipeline/transformer.py`.",
-    "ensemble": "The weighted mean of the members' probabilities; weights and threshold chosen on dev. "
+    "ensemble": "The weighted mean of the members' probabilities; weights chosen as the threshold is (a grid in "
+                "quarters). "
                 "`pipeline/classify.py`.",
 }
 
@@ -285,10 +310,18 @@ def _gate(meta: dict[str, Any]) -> str:
 
 
 def _gate_data(meta: dict[str, Any]) -> str:
-    if not meta.get("gate_folds"):
+    if not meta.get("folds"):
         return "dev"
-    return (f"dev and on the train statutes, each read by models fitted on the other {meta['gate_folds'] - 1} of "
-            f"{meta['gate_folds']} folds ({meta['gate_statutes']} statutes in all)")
+    return (f"dev and on the train statutes, each read by models fitted on the other {meta['folds'] - 1} of "
+            f"{meta['folds']} folds ({meta['fold_statutes']} statutes in all)")
+
+
+def _out_of_fold(meta: dict[str, Any]) -> str:
+    if OUT_OF_FOLD not in meta:
+        return ""
+    return (f" The train statutes are read out of fold: each of {meta['folds']} folds by a linear model and a mention "
+            "model fitted on the other folds, the most statutes any estimate here rests on (the threshold and gate "
+            "were chosen on them with dev).")
 
 
 def model_card(meta: dict[str, Any]) -> str:
@@ -298,7 +331,7 @@ def model_card(meta: dict[str, Any]) -> str:
         f"| {part} | {meta[part]['units']} | {meta[part]['micro_f1']:.3f} | {meta[part]['macro_f1']:.3f} "
         f"| {meta[part]['power_f1']:.3f} | {meta[part]['ece']:.3f} | {meta[part]['subject_f1']:.3f} "
         f"| {meta[part]['penalty_f1']:.3f} |"
-        for part in ("dev", "test")
+        for part in ("dev", "test", OUT_OF_FOLD) if part in meta
     )
     statutes = "\n".join(f"- {statute}" for statute in meta["train_statutes"])
     recorded = ("settings", "weights", "finetune", "pretrain")
@@ -307,8 +340,8 @@ def model_card(meta: dict[str, Any]) -> str:
 
 {DESCRIPTION[name]}
 
-Predicts a category when its probability reaches **{meta['threshold']}** (chosen on the dev split to maximise
-the mean of micro- and macro-F1). Names the acting bodies (`pipeline/mentions.py`, mentions of likelihood
+Predicts a category when its probability reaches **{meta['threshold']}** (chosen to maximise the mean of micro-
+and macro-F1 on {_gate_data(meta)}). Names the acting bodies (`pipeline/mentions.py`, mentions of likelihood
 {meta['mention_threshold']} or more) of a unit with a predicted category, and of one where {_gate(meta)} scores
 **{meta['subject_threshold']}** or more that the unit names its body (the linear model's own regression for it; for a
 model without one, its best category probability), chosen to maximise subject character-overlap F1 on
@@ -325,7 +358,7 @@ Gold units of the train split of `annotations/splits.toml` ({len(meta['train_sta
 
 ## Scores (category F1 over the ten categories; macro over the categories present in the gold)
 Subject F1 is character overlap with the bodies `pipeline/mentions.py` reads behind this model's gate; penalty F1 is
-on (kind, min, max) with `pipeline/penalties.py` in the units this model labels 行政处罚.
+on (kind, min, max) with `pipeline/penalties.py` in the units this model labels 行政处罚.{_out_of_fold(meta)}
 
 | split | units | micro-F1 | macro-F1 | power-vs-none F1 | ECE | subject F1 | penalty F1 |
 | --- | --- | --- | --- | --- | --- | --- | --- |
@@ -403,16 +436,24 @@ def train_transformer(config: dict[str, Any]) -> dict[str, Any]:
 
 
 def train_ensemble(config: dict[str, Any]) -> dict[str, Any]:
-    """Weights over the trained members chosen on dev (a small grid), then the threshold as for any model."""
+    """Weights over the trained members (a small grid), then the threshold as for any model, chosen on dev and on the
+    train statutes read out of fold, pooled: 19 dev statutes alone took a weighting that folds did not keep. Where a
+    member cannot be fitted fold by fold (the transformer), dev alone chooses."""
     splits = gold_splits(config)
     members = {name: load_scorer(name, config["data"]["models"]) for name in config["ensemble"]["members"]}
+    folds: list[Fold] = []
+    if set(members) <= REFITTED:
+        folds = train_folds(config, splits["train"])
+    else:
+        print(f"powers train: {', '.join(sorted(set(members) - REFITTED))} cannot be fitted fold by fold here; the "
+              "ensemble's weights, threshold and subject gate are chosen on dev alone", file=sys.stderr)
     dev_texts = [unit.text for unit in splits["dev"]]
     cached: dict[str, Scorer] = {
         name: _Fixed(name, dev_texts, member.scores(dev_texts)) for name, member in members.items()
     }
     best: tuple[float, dict[str, float]] | None = None
-    for weights in _weight_grid(list(members)):
-        _, result = choose_threshold(EnsembleScorer(dict(cached), weights), splits["dev"])
+    for weights in weight_grid(list(members)):
+        _, result = choose_threshold(readings(EnsembleScorer(cached, weights), splits["dev"], folds))
         objective = ((result["micro_f1"] or 0.0) + (result["macro_f1"] or 0.0)) / 2
         if best is None or objective > best[0]:
             best = (objective, weights)
@@ -420,24 +461,22 @@ def train_ensemble(config: dict[str, Any]) -> dict[str, Any]:
     directory = config["data"]["models"] / "ensemble"
     directory.mkdir(parents=True, exist_ok=True)
     used = [config["data"]["models"] / name for name, weight in best[1].items() if weight and name != "rules"]
-    weighted = {name for name, weight in best[1].items() if weight}
-    folds: list[Fold] = []
-    if weighted <= REFITTED:
-        folds = train_folds(config, splits["train"])
-    else:
-        print(f"powers train: {', '.join(sorted(weighted - REFITTED))} cannot be fitted fold by fold here; the "
-              "subject gate is chosen on dev alone", file=sys.stderr)
     return finish("ensemble", EnsembleScorer(members, best[1]), config, splits, directory, {"weights": best[1]}, used,
                   folds)
 
 
-def _weight_grid(names: list[str]) -> list[dict[str, float]]:
-    """Every weighting of the members in steps of a quarter, each member weighted at least once."""
+def weight_grid(names: list[str]) -> list[dict[str, float]]:
+    """Every weighting of the members in steps of a quarter, each member weighted at least once; of weightings in
+    the same proportions (0.25 / 0.5 and 0.5 / 1), the one in the largest steps."""
     steps = (0.0, 0.25, 0.5, 0.75, 1.0)
     grid: list[dict[str, float]] = [{}]
     for name in names:
         grid = [{**weights, name: step} for weights in grid for step in steps]
-    return [weights for weights in grid if sum(weights.values()) > 0]
+    proportions: dict[tuple[float, ...], dict[str, float]] = {}
+    for weights in grid:
+        if total := sum(weights.values()):
+            proportions[tuple(round(weight / total, 6) for weight in weights.values())] = weights
+    return list(proportions.values())
 
 
 def train_tagger(config: dict[str, Any]) -> dict[str, Any]:
@@ -552,7 +591,7 @@ body when it covers more than half of a gold subject's span; mentions in units w
 {meta['settings']['none_weight']} each (they teach what a body does in a 款 that confers no power).
 
 ## Retrain
-`powers train mentions` (settings in `models/config.toml`, table `[mentions]`, folds `[ensemble] gate_folds`;
+`powers train mentions` (settings in `models/config.toml`, table `[mentions]`, folds `[ensemble] folds`;
 {meta['seconds']:.0f} s on 2 cores), after the classifier it is tuned behind; the scores below are rewritten by the
 run.
 

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from conftest import REPO, SAMPLE
 
-from pipeline.classify import EnsembleScorer, load_classifier
+from pipeline.classify import EnsembleScorer, load_classifier, load_scorer
 from pipeline.cli import TRAINABLE, main
 from pipeline.dataset import labelled_dataset
 from pipeline.evaluate import evaluate
@@ -19,7 +19,7 @@ from pipeline.gold import load_annotations, load_splits, split
 from pipeline.linear import SCORED, LinearClassifier, LinearScorer
 from pipeline.mentions import fit, load_mention_model
 from pipeline.models import CATEGORIES, NAMES_BODY
-from pipeline.train import TRAINERS, in_fold, load_config, train_folds
+from pipeline.train import TRAINERS, choose_threshold, in_fold, load_config, readings, train_folds, weight_grid
 
 
 def test_the_linear_model_retrains_beats_the_rules_on_dev_and_writes_its_card(tmp_path: Path) -> None:
@@ -130,12 +130,20 @@ def test_the_encoder_pretrains_fine_tunes_and_scores_long_units_on_every_window(
     assert all(set(row) == set(CATEGORIES) and all(0.0 <= value <= 1.0 for value in row.values()) for row in scores)
 
 
+def test_the_ensemble_tries_each_proportion_of_its_members_once() -> None:
+    grid = weight_grid(["rules", "linear"])
+    assert len(grid) == 13  # 0, 1/4, 1/3, 1/2, 2/3, 3/4, 1 … of rules to linear, and rules alone
+    assert {"rules": 0.0, "linear": 1.0} in grid and {"rules": 0.0, "linear": 0.25} not in grid
+    assert {"rules": 0.5, "linear": 1.0} in grid and {"rules": 0.25, "linear": 0.5} not in grid
+
+
 def test_the_subject_gate_reads_train_statutes_only_through_models_that_never_saw_them() -> None:
-    """The train folds that join dev in choosing the ensemble's subject gate and the mention threshold: whole
+    """The train folds that join dev in choosing the ensemble's weights, threshold and subject gate and the mention
+    threshold: whole
     statutes to a fold, every unit once, each scored by a linear model and read by a mention model fitted on the
     other folds alone."""
     config = load_config()
-    config["ensemble"]["gate_folds"] = 3
+    config["ensemble"]["folds"] = 3
     names = {"消防法(2021-04-29).md", "工伤保险条例(2010-12-20).md", "价格法(1997-12-29).md",
              "产品质量法(2018-12-29).md", "个人所得税法(2018-08-31).md", "乡村医生从业管理条例(2003-08-05).md"}
     train = [unit for unit in split(load_annotations(REPO / "annotations" / "gold"), load_splits())["train"]
@@ -166,3 +174,12 @@ def test_the_subject_gate_reads_train_statutes_only_through_models_that_never_sa
         shipped.threshold, shipped.subject_threshold, shipped.subject_gate)
     with_transformer = replace(shipped, scorer=EnsembleScorer(shipped.scorer.members, {"transformer": 0.25}))
     assert in_fold(with_transformer, folds[0]) is None  # no fold can refit it here: dev alone chooses
+
+    dev = split(load_annotations(REPO / "annotations" / "gold"), load_splits())["dev"][:300]
+    weights = {"rules": 0.25, "linear": 1.0}
+    pooled = readings(EnsembleScorer({name: load_scorer(name) for name in weights}, weights), dev, folds)
+    assert [units for _, units in pooled] == [dev, *(fold.units for fold in folds)]
+    assert pooled[1][0].scores(texts) == EnsembleScorer(folds[0].members, weights).scores(texts)
+    threshold, result = choose_threshold(pooled)
+    assert 0.15 <= threshold <= 0.7 and result["units"] == len(dev) + len(train)
+    assert len(readings(with_transformer.scorer, dev, folds)) == 1

@@ -89,6 +89,11 @@ def headline(evaluation: Evaluation) -> dict[str, float | None]:
     }
 
 
+def category_objective(result: dict[str, float | None]) -> float:
+    """What a threshold and an ensemble's weights are chosen to maximise: the mean of micro- and macro-F1."""
+    return ((result["micro_f1"] or 0.0) + (result["macro_f1"] or 0.0)) / 2
+
+
 Reading = tuple[Scorer, Sequence[Annotation]]  # units, and the scorer that reads them: dev, or a fold out of fold
 
 
@@ -103,7 +108,7 @@ def choose_threshold(readings: Sequence[Reading]) -> tuple[float, dict[str, floa
         classifier = Classifier(readings[0][0], threshold)  # only its threshold labels the rows
         labelled = [classifier.labelled(unit, row) for unit, row in zip(units, rows, strict=True)]
         result = headline(evaluate(units, labelled))
-        objective = ((result["micro_f1"] or 0.0) + (result["macro_f1"] or 0.0)) / 2
+        objective = category_objective(result)
         if best is None or objective > best[1]:
             best = (threshold, objective, result)
     assert best is not None
@@ -172,6 +177,11 @@ def in_fold(classifier: Classifier, fold: Fold) -> Classifier | None:
     return replace(classifier, scorer=folded) if folded is not None else None
 
 
+def through_folds(classifier: Classifier, folds: Sequence[Fold]) -> list[tuple[Fold, Classifier]]:
+    """Each fold with `classifier` as fitted without it (`in_fold`), the folds it cannot be fitted without left out."""
+    return [(fold, folded) for fold in folds if (folded := in_fold(classifier, fold)) is not None]
+
+
 def readings(scorer: Scorer, dev: Sequence[Annotation], folds: Sequence[Fold]) -> list[Reading]:
     """Dev as `scorer` reads it (each text scored once), then each fold as `scorer` fitted without it reads it."""
     pooled: list[Reading] = [(replayed(scorer, [unit.text for unit in dev]), dev)]
@@ -192,7 +202,7 @@ def choose_subject_gate(classifier: Classifier, dev: Sequence[Annotation], menti
     gates: list[str | None] = (
         [name for name in scorer.members if name not in COSTLY] if isinstance(scorer, EnsembleScorer) else [None]
     )
-    in_folds = [(fold, folded.scorer) for fold in folds if (folded := in_fold(classifier, fold)) is not None]
+    in_folds = through_folds(classifier, folds)
     gold = list(dev) + [unit for fold, _ in in_folds for unit in fold.units]
     dev_bodies = cache(mentions.subjects)  # read once, whatever the gate tried, as the folds' bodies are
     fold_bodies = [fold.bodies(mentions.threshold) for fold, _ in in_folds]
@@ -201,8 +211,8 @@ def choose_subject_gate(classifier: Classifier, dev: Sequence[Annotation], menti
         for threshold in (*SUBJECT_THRESHOLDS, classifier.threshold):
             candidate = Classifier(replay, classifier.threshold, threshold, gate)
             predicted = annotate(dev, candidate, dev_bodies)
-            for (fold, fold_scorer), bodies in zip(in_folds, fold_bodies, strict=True):
-                predicted += annotate(fold.units, Classifier(fold_scorer, classifier.threshold, threshold, gate),
+            for (fold, folded), bodies in zip(in_folds, fold_bodies, strict=True):
+                predicted += annotate(fold.units, replace(folded, subject_threshold=threshold, subject_gate=gate),
                                       bodies)
             f1 = evaluate(gold, predicted).subject_overlap.f1 or 0.0
             if best is None or f1 > best[0]:
@@ -253,10 +263,10 @@ def finish(name: str, scorer: Scorer, config: dict[str, Any], splits: dict[str, 
     }
     for part in ("dev", "test"):
         meta[part] = headline(evaluate(splits[part], annotate(splits[part], classifier, mentions.subjects)))
-    if through_folds := [(fold, folded) for fold in folds if (folded := in_fold(classifier, fold)) is not None]:
+    if read_out_of_fold := through_folds(classifier, folds):
         meta[OUT_OF_FOLD] = headline(evaluate(
-            [unit for fold, _ in through_folds for unit in fold.units],
-            [read for fold, folded in through_folds
+            [unit for fold, _ in read_out_of_fold for unit in fold.units],
+            [read for fold, folded in read_out_of_fold
              for read in annotate(fold.units, folded, fold.bodies(mentions.threshold))],
         ))
     texts = [unit.text for unit in splits["dev"] + splits["test"]]
@@ -299,8 +309,7 @@ DESCRIPTION = {
                    "(dev and test statutes excluded, every version), then fine-tuned with a sigmoid per category; "
                    "long units are scored on overlapping windows, the maximum taken. `pipeline/transformer.py`.",
     "ensemble": "The weighted mean of the members' probabilities; weights chosen as the threshold is (a grid in "
-                "quarters). "
-                "`pipeline/classify.py`.",
+                "quarters). `pipeline/classify.py`.",
 }
 
 
@@ -454,7 +463,7 @@ def train_ensemble(config: dict[str, Any]) -> dict[str, Any]:
     best: tuple[float, dict[str, float]] | None = None
     for weights in weight_grid(list(members)):
         _, result = choose_threshold(readings(EnsembleScorer(cached, weights), splits["dev"], folds))
-        objective = ((result["micro_f1"] or 0.0) + (result["macro_f1"] or 0.0)) / 2
+        objective = category_objective(result)
         if best is None or objective > best[0]:
             best = (objective, weights)
     assert best is not None
@@ -498,8 +507,8 @@ def train_mentions(config: dict[str, Any]) -> dict[str, Any]:
     scored = [unit.text for unit in splits["dev"] + splits["test"]]  # read once: dev for each threshold, then both
     classifier = replace(shipped, scorer=replayed(shipped.scorer, scored))
     folds = train_folds(config, splits["train"])
-    through_folds = [(fold, folded) for fold in folds if (folded := in_fold(classifier, fold)) is not None]
-    if not through_folds:
+    read_out_of_fold = through_folds(classifier, folds)
+    if not read_out_of_fold:
         print(f"powers train: the {classifier.scorer.name} classifier cannot be fitted fold by fold here; the "
               "mention threshold is chosen on dev alone", file=sys.stderr)
     dev_read = cache(model.likeliest)
@@ -507,7 +516,7 @@ def train_mentions(config: dict[str, Any]) -> dict[str, Any]:
     for threshold in MENTION_THRESHOLDS:
         gold = list(splits["dev"])
         predicted = annotate(splits["dev"], classifier, lambda text, at=threshold: kept(dev_read(text), at))
-        for fold, fold_classifier in through_folds:
+        for fold, fold_classifier in read_out_of_fold:
             gold += fold.units
             predicted += annotate(fold.units, fold_classifier, fold.bodies(threshold))
         curve[threshold] = _overlap(gold, predicted)
@@ -517,8 +526,8 @@ def train_mentions(config: dict[str, Any]) -> dict[str, Any]:
     readers: dict[str, Bodies] = {"rules": find_subjects, "model": model.subjects}
     meta: dict[str, Any] = {
         "model": "mentions", "settings": settings, "threshold": chosen, "folds": len(folds),
-        "through_folds": len(through_folds),
-        "chosen_on": len({unit.file for unit in splits["dev"]} | {unit.file for fold, _ in through_folds
+        "through_folds": len(read_out_of_fold),
+        "chosen_on": len({unit.file for unit in splits["dev"]} | {unit.file for fold, _ in read_out_of_fold
                                                                   for unit in fold.units}),
         "curve": {str(threshold): f1 for threshold, f1 in curve.items()}, "behind_gold": {}, "through_classifier": {},
     }

@@ -139,9 +139,8 @@ def test_the_ensemble_tries_each_proportion_of_its_members_once() -> None:
 
 def test_the_subject_gate_reads_train_statutes_only_through_models_that_never_saw_them() -> None:
     """The train folds that join dev in choosing the ensemble's weights, threshold and subject gate and the mention
-    threshold: whole
-    statutes to a fold, every unit once, each scored by a linear model and read by a mention model fitted on the
-    other folds alone."""
+    threshold: whole statutes to a fold, every unit once, each scored by a linear model and read by a mention model
+    fitted on the other folds alone."""
     config = load_config()
     config["ensemble"]["folds"] = 3
     names = {"消防法(2021-04-29).md", "工伤保险条例(2010-12-20).md", "价格法(1997-12-29).md",
